@@ -1,0 +1,2 @@
+/** jgrad benchmarks module. */
+package dev.jgrad.benchmarks;

@@ -1,0 +1,2 @@
+/** jgrad cli module. */
+package dev.jgrad.cli;

@@ -1,0 +1,2 @@
+/** jgrad engine module. */
+package dev.jgrad.engine;

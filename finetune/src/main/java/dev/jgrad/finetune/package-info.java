@@ -1,0 +1,2 @@
+/** jgrad finetune module. */
+package dev.jgrad.finetune;

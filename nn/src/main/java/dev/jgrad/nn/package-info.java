@@ -1,0 +1,2 @@
+/** jgrad nn module. */
+package dev.jgrad.nn;

@@ -1,0 +1,2 @@
+/** jgrad quant module. */
+package dev.jgrad.quant;

@@ -1,0 +1,2 @@
+/** jgrad transformer module. */
+package dev.jgrad.transformer;

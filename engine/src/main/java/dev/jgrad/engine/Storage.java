@@ -1,0 +1,78 @@
+package dev.jgrad.engine;
+
+/**
+ * The flat buffer behind one or more tensors. Views share a storage; each view reads it through its own
+ * shape, strides and offset.
+ *
+ * <p>A storage carries a <em>version counter</em> that every in-place write increments. Ops that save a
+ * tensor for their backward pass remember the version they saw, and backward fails loudly if it changed
+ * (see {@link dev.jgrad.engine.autograd.Saved}).
+ */
+public final class Storage {
+    private final DType dtype;
+    private final Device device;
+    private final Object data;
+    private final int size;
+    private int version;
+
+    private Storage(DType dtype, Device device, Object data, int size) {
+        this.dtype = dtype;
+        this.device = device;
+        this.data = data;
+        this.size = size;
+    }
+
+    /** A zero-filled host storage of {@code size} elements. */
+    public static Storage allocate(DType dtype, int size) {
+        Object data = switch (dtype) {
+            case FLOAT32 -> new float[size];
+            case INT32 -> new int[size];
+            case INT64 -> new long[size];
+            case INT8, BOOL -> new byte[size];
+        };
+        return new Storage(dtype, Device.CPU, data, size);
+    }
+
+    /** Wraps a host array without copying it. */
+    public static Storage wrap(float[] data) { return new Storage(DType.FLOAT32, Device.CPU, data, data.length); }
+    /** Wraps a host array without copying it. */
+    public static Storage wrap(int[] data) { return new Storage(DType.INT32, Device.CPU, data, data.length); }
+    /** Wraps a host array without copying it. */
+    public static Storage wrap(long[] data) { return new Storage(DType.INT64, Device.CPU, data, data.length); }
+    /** Wraps a host array of int8 or bool elements without copying it. */
+    public static Storage wrap(byte[] data, DType dtype) {
+        if (dtype != DType.INT8 && dtype != DType.BOOL) throw new IllegalArgumentException("byte[] holds int8 or bool, not " + dtype);
+        return new Storage(dtype, Device.CPU, data, data.length);
+    }
+
+    public DType dtype() { return dtype; }
+    public Device device() { return device; }
+    /** Number of elements. */
+    public int size() { return size; }
+
+    /** The backing array of a float32 host storage. */
+    public float[] floats() { return (float[]) hostData(DType.FLOAT32); }
+    /** The backing array of an int32 host storage. */
+    public int[] ints() { return (int[]) hostData(DType.INT32); }
+    /** The backing array of an int64 host storage. */
+    public long[] longs() { return (long[]) hostData(DType.INT64); }
+    /** The backing array of an int8 or bool host storage. */
+    public byte[] bytes() {
+        if (dtype != DType.INT8 && dtype != DType.BOOL) throw new IllegalStateException("storage holds " + dtype + ", not bytes");
+        return (byte[]) data;
+    }
+
+    /** The raw backing object (a Java array on the host). */
+    public Object data() { return data; }
+
+    private Object hostData(DType expected) {
+        if (dtype != expected) throw new IllegalStateException("storage holds " + dtype + ", not " + expected);
+        return data;
+    }
+
+    /** Current version; see the class comment. */
+    public int version() { return version; }
+
+    /** Records an in-place write. Called by every op that mutates a storage. */
+    public void bumpVersion() { version++; }
+}

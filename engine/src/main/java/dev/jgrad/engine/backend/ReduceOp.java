@@ -1,0 +1,6 @@
+package dev.jgrad.engine.backend;
+
+/** Reductions along one (flattened) axis. */
+public enum ReduceOp {
+    SUM, MAX, MIN
+}

@@ -1,0 +1,134 @@
+package dev.jgrad.engine.backend.cpu;
+
+import dev.jgrad.engine.backend.BinaryOp;
+import dev.jgrad.engine.backend.Layout;
+import dev.jgrad.engine.backend.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise kernels. {@link StridedLoop} turns any layout into runs; a run whose operands have stride 1
+ * (or 0, a broadcast scalar) goes through SIMD lanes, anything else through {@link ScalarMath}.
+ */
+final class VecElementwise {
+    private VecElementwise() {}
+
+    private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
+    private static final int L = S.length();
+
+    static void unary(UnaryOp op, float a, float b, float[] x, Layout xl, float[] out) {
+        StridedLoop loop = new StridedLoop(xl, Layout.contiguous(xl.shape()));
+        int sx = loop.innerStride(0);
+        boolean simd = sx == 1 && vectorized(op);
+        Parallel.forRange(loop.size(), VectorBackend.GRAIN, (lo, hi) -> loop.forEach(lo, hi, (off, n) -> {
+            int i = 0;
+            if (simd) {
+                for (; i <= n - L; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off[0] + i);
+                    apply(op, v, a, b).intoArray(out, off[1] + i);
+                }
+            }
+            for (; i < n; i++) out[off[1] + i] = ScalarMath.unary(op, x[off[0] + i * sx], a, b);
+        }));
+    }
+
+    /** Ops with a lane-wise implementation below; the rest (POW, SIGN, the rarer derivatives) run scalar. */
+    private static boolean vectorized(UnaryOp op) {
+        return switch (op) {
+            case NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RELU_GRAD, GELU_ERF, GELU_ERF_GRAD,
+                 GELU_TANH, SILU, SILU_GRAD, AFFINE, CLAMP -> true;
+            default -> false;
+        };
+    }
+
+    private static FloatVector apply(UnaryOp op, FloatVector x, float a, float b) {
+        return switch (op) {
+            case NEG -> x.neg();
+            case EXP -> x.lanewise(VectorOperators.EXP);
+            case LOG -> x.lanewise(VectorOperators.LOG);
+            case SQRT -> x.sqrt();
+            case RSQRT -> x.broadcast(1f).div(x.sqrt());
+            case ABS -> x.abs();
+            case TANH -> x.lanewise(VectorOperators.TANH);
+            case SIGMOID -> sigmoid(x);
+            case RELU -> x.max(0f);
+            case RELU_GRAD -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f));
+            case GELU_ERF -> x.mul(0.5f).mul(erfcNeg(x.mul((float) (1 / ScalarMath.SQRT_2))));
+            case GELU_ERF_GRAD -> {
+                FloatVector cdf = erfcNeg(x.mul((float) (1 / ScalarMath.SQRT_2))).mul(0.5f);
+                FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul((float) ScalarMath.INV_SQRT_2PI);
+                yield x.fma(pdf, cdf);
+            }
+            case GELU_TANH -> {
+                FloatVector inner = x.mul(x).mul(x).mul((float) ScalarMath.GELU_C).add(x).mul((float) ScalarMath.SQRT_2_OVER_PI);
+                yield x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+            }
+            case SILU -> x.mul(sigmoid(x));
+            case SILU_GRAD -> {
+                FloatVector s = sigmoid(x);
+                yield s.mul(x.mul(s.neg().add(1f)).add(1f));
+            }
+            case AFFINE -> x.fma(a, b);
+            case CLAMP -> x.max(a).min(b);
+            default -> throw new IllegalStateException("no SIMD form for " + op);
+        };
+    }
+
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector onePlusE = x.neg().lanewise(VectorOperators.EXP).add(1f);
+        return x.broadcast(1f).div(onePlusE);
+    }
+
+    /**
+     * 1 + erf(z) = erfc(−z), from the Numerical Recipes Chebyshev fit of erfc (relative error below 1.2e-7
+     * everywhere), which keeps GELU accurate in its far negative tail where 1 + erf(z) is tiny.
+     */
+    static FloatVector erfcNeg(FloatVector z) {
+        FloatVector az = z.abs();
+        FloatVector t = z.broadcast(1f).div(az.mul(0.5f).add(1f));
+        FloatVector poly = t.mul(0.17087277f).add(-0.82215223f);
+        poly = poly.fma(t, t.broadcast(1.48851587f));
+        poly = poly.fma(t, t.broadcast(-1.13520398f));
+        poly = poly.fma(t, t.broadcast(0.27886807f));
+        poly = poly.fma(t, t.broadcast(-0.18628806f));
+        poly = poly.fma(t, t.broadcast(0.09678418f));
+        poly = poly.fma(t, t.broadcast(0.37409196f));
+        poly = poly.fma(t, t.broadcast(1.00002368f));
+        poly = poly.fma(t, t.broadcast(-1.26551223f));
+        FloatVector erfcAbs = t.mul(poly.sub(az.mul(az)).lanewise(VectorOperators.EXP)); // erfc(|z|)
+        VectorMask<Float> negative = z.compare(VectorOperators.LT, 0f);
+        // erfc(−z) = erfc(|z|) when z < 0, else 2 − erfc(z)
+        return erfcAbs.neg().add(2f).blend(erfcAbs, negative);
+    }
+
+    static void binary(BinaryOp op, float[] a, Layout al, float[] b, Layout bl, float[] out) {
+        StridedLoop loop = new StridedLoop(al, bl, Layout.contiguous(al.shape()));
+        int sa = loop.innerStride(0), sb = loop.innerStride(1);
+        boolean simd = op != BinaryOp.POW && (sa == 1 || sa == 0) && (sb == 1 || sb == 0) && (sa | sb) != 0;
+        Parallel.forRange(loop.size(), VectorBackend.GRAIN, (lo, hi) -> loop.forEach(lo, hi, (off, n) -> {
+            int i = 0;
+            if (simd) {
+                for (; i <= n - L; i += L) {
+                    FloatVector va = sa == 1 ? FloatVector.fromArray(S, a, off[0] + i) : FloatVector.broadcast(S, a[off[0]]);
+                    FloatVector vb = sb == 1 ? FloatVector.fromArray(S, b, off[1] + i) : FloatVector.broadcast(S, b[off[1]]);
+                    apply(op, va, vb).intoArray(out, off[2] + i);
+                }
+            }
+            for (; i < n; i++) out[off[2] + i] = ScalarMath.binary(op, a[off[0] + i * sa], b[off[1] + i * sb]);
+        }));
+    }
+
+    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+            case POW -> throw new IllegalStateException("POW runs scalar");
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package dev.jgrad.engine.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Row kernels over contiguous [rows, cols] matrices: softmax, log-softmax and LayerNorm, forward and
+ * backward. Each row is independent, so rows are split over the pool; within a row the passes are SIMD.
+ * Statistics accumulate in float lanes (the scalar reference uses double; tests bound the difference).
+ */
+final class VecRows {
+    private VecRows() {}
+
+    private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
+    private static final int L = S.length();
+
+    private static long grain(int cols) {
+        return Math.max(1, VectorBackend.GRAIN / Math.max(1, cols));
+    }
+
+    static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
+        Parallel.forRange(rows, grain(cols), (lo, hi) -> {
+            for (int r = (int) lo; r < hi; r++) {
+                int base = r * cols;
+                float max = VecReduce.reduceRow(dev.jgrad.engine.backend.ReduceOp.MAX, x, base, cols);
+                // pass 2: e = exp(x − max), written to out, summed
+                FloatVector acc = FloatVector.zero(S);
+                int c = 0;
+                for (; c <= cols - L; c += L) {
+                    FloatVector e = FloatVector.fromArray(S, x, base + c).sub(max).lanewise(VectorOperators.EXP);
+                    if (!log) e.intoArray(out, base + c);
+                    acc = acc.add(e);
+                }
+                float sum = acc.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) {
+                    float e = (float) Math.exp(x[base + c] - max);
+                    if (!log) out[base + c] = e;
+                    sum += e;
+                }
+                // pass 3: normalize
+                if (log) {
+                    float shift = max + (float) Math.log(sum);
+                    c = 0;
+                    for (; c <= cols - L; c += L) FloatVector.fromArray(S, x, base + c).sub(shift).intoArray(out, base + c);
+                    for (; c < cols; c++) out[base + c] = x[base + c] - shift;
+                } else {
+                    float inv = 1f / sum;
+                    c = 0;
+                    for (; c <= cols - L; c += L) FloatVector.fromArray(S, out, base + c).mul(inv).intoArray(out, base + c);
+                    for (; c < cols; c++) out[base + c] *= inv;
+                }
+            }
+        });
+    }
+
+    static void softmaxBackward(boolean log, float[] y, float[] dy, int rows, int cols, float[] dx) {
+        Parallel.forRange(rows, grain(cols), (lo, hi) -> {
+            for (int r = (int) lo; r < hi; r++) {
+                int base = r * cols;
+                // dot = Σ dy (log-softmax) or Σ dy·y (softmax)
+                FloatVector acc = FloatVector.zero(S);
+                int c = 0;
+                for (; c <= cols - L; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, base + c);
+                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, base + c), acc);
+                }
+                float dot = acc.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) dot += log ? dy[base + c] : dy[base + c] * y[base + c];
+                c = 0;
+                for (; c <= cols - L; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, base + c), yv = FloatVector.fromArray(S, y, base + c);
+                    FloatVector d = log ? g.sub(yv.lanewise(VectorOperators.EXP).mul(dot)) : yv.mul(g.sub(dot));
+                    d.intoArray(dx, base + c);
+                }
+                for (; c < cols; c++) {
+                    int i = base + c;
+                    dx[i] = log ? dy[i] - (float) Math.exp(y[i]) * dot : y[i] * (dy[i] - dot);
+                }
+            }
+        });
+    }
+
+    static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
+                          float[] out, float[] mean, float[] rstd) {
+        Parallel.forRange(rows, grain(cols), (lo, hi) -> {
+            for (int r = (int) lo; r < hi; r++) {
+                int base = r * cols;
+                float m = VecReduce.reduceRow(dev.jgrad.engine.backend.ReduceOp.SUM, x, base, cols) / cols;
+                // two-pass variance: Σ (x − m)², numerically safer than E[x²] − m²
+                FloatVector acc = FloatVector.zero(S);
+                int c = 0;
+                for (; c <= cols - L; c += L) {
+                    FloatVector d = FloatVector.fromArray(S, x, base + c).sub(m);
+                    acc = d.fma(d, acc);
+                }
+                float v = acc.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) v += (x[base + c] - m) * (x[base + c] - m);
+                float s = (float) (1.0 / Math.sqrt(v / cols + eps));
+                c = 0;
+                for (; c <= cols - L; c += L) {
+                    FloatVector n = FloatVector.fromArray(S, x, base + c).sub(m).mul(s);
+                    if (w != null) n = n.mul(FloatVector.fromArray(S, w, c));
+                    if (b != null) n = n.add(FloatVector.fromArray(S, b, c));
+                    n.intoArray(out, base + c);
+                }
+                for (; c < cols; c++) {
+                    float n = (x[base + c] - m) * s;
+                    if (w != null) n *= w[c];
+                    if (b != null) n += b[c];
+                    out[base + c] = n;
+                }
+                mean[r] = m;
+                rstd[r] = s;
+            }
+        });
+    }
+
+    /**
+     * dx per row as in the scalar reference; dw and db are column sums over rows, so each thread sums its rows
+     * into private buffers that are added up at the end (no write sharing between threads).
+     */
+    static void layerNormBackward(float[] x, float[] w, float[] mean, float[] rstd, float[] dy, int rows, int cols,
+                                  float[] dx, float[] dw, float[] db) {
+        // Partial sums keyed by the chunk's first row, added in row order: the result does not depend on which
+        // thread finished first, so runs are bit-for-bit repeatable.
+        java.util.SortedMap<Long, float[][]> parts = java.util.Collections.synchronizedSortedMap(new java.util.TreeMap<>());
+        Parallel.forRange(rows, grain(cols), (lo, hi) -> {
+            float[] dwLocal = dw == null ? null : new float[cols], dbLocal = db == null ? null : new float[cols];
+            parts.put(lo, new float[][] {dwLocal, dbLocal});
+            for (int r = (int) lo; r < hi; r++) {
+                int base = r * cols;
+                float mu = mean[r], s = rstd[r];
+                FloatVector accDn = FloatVector.zero(S), accDnN = FloatVector.zero(S);
+                int c = 0;
+                for (; c <= cols - L; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, base + c);
+                    FloatVector n = FloatVector.fromArray(S, x, base + c).sub(mu).mul(s);
+                    FloatVector dn = w == null ? g : g.mul(FloatVector.fromArray(S, w, c));
+                    accDn = accDn.add(dn);
+                    accDnN = dn.fma(n, accDnN);
+                    if (dwLocal != null) g.fma(n, FloatVector.fromArray(S, dwLocal, c)).intoArray(dwLocal, c);
+                    if (dbLocal != null) g.add(FloatVector.fromArray(S, dbLocal, c)).intoArray(dbLocal, c);
+                }
+                float sumDn = accDn.reduceLanes(VectorOperators.ADD), sumDnN = accDnN.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) {
+                    float g = dy[base + c];
+                    float n = (x[base + c] - mu) * s;
+                    float dn = w == null ? g : g * w[c];
+                    sumDn += dn;
+                    sumDnN += dn * n;
+                    if (dwLocal != null) dwLocal[c] += g * n;
+                    if (dbLocal != null) dbLocal[c] += g;
+                }
+                float meanDn = sumDn / cols, meanDnN = sumDnN / cols;
+                c = 0;
+                for (; c <= cols - L; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, base + c);
+                    FloatVector n = FloatVector.fromArray(S, x, base + c).sub(mu).mul(s);
+                    FloatVector dn = w == null ? g : g.mul(FloatVector.fromArray(S, w, c));
+                    dn.sub(meanDn).sub(n.mul(meanDnN)).mul(s).intoArray(dx, base + c);
+                }
+                for (; c < cols; c++) {
+                    float n = (x[base + c] - mu) * s;
+                    float dn = w == null ? dy[base + c] : dy[base + c] * w[c];
+                    dx[base + c] = s * (dn - meanDn - n * meanDnN);
+                }
+            }
+        });
+        for (float[][] p : parts.values()) {
+            if (p[0] != null) for (int c = 0; c < cols; c++) dw[c] += p[0][c];
+            if (p[1] != null) for (int c = 0; c < cols; c++) db[c] += p[1][c];
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.jgrad.engine.backend.cpu;
+
+import dev.jgrad.engine.Storage;
+import dev.jgrad.engine.backend.BinaryOp;
+import dev.jgrad.engine.backend.Gemm;
+import dev.jgrad.engine.backend.Layout;
+import dev.jgrad.engine.backend.ReduceOp;
+import dev.jgrad.engine.backend.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast CPU backend: JDK Vector API kernels with scalar tails, split over the {@link Parallel} pool.
+ *
+ * <p>The hot kernel families are overridden here, each in its own file: elementwise ({@link VecElementwise}),
+ * reductions ({@link VecReduce}), row kernels for softmax and LayerNorm ({@link VecRows}) and GEMM
+ * ({@link VecGemm}). The rest (copies, comparisons, gathers, cross-entropy's per-row pick) inherit the scalar
+ * reference: they move data rather than compute, and profiles of training steps do not show them.
+ *
+ * <p>The vector width is the JVM's preferred species unless {@code -Djgrad.vector.bits=128|256|512} asks for
+ * another (benchmarks compare widths with it).
+ */
+public final class VectorBackend extends ScalarBackend {
+    /** The float species every vector kernel uses. */
+    static final VectorSpecies<Float> SPECIES = chooseSpecies();
+
+    /** Elements below which an elementwise kernel stays on one thread (thread hand-off costs ~10 µs). */
+    static final long GRAIN = 1 << 15;
+
+    private static VectorSpecies<Float> chooseSpecies() {
+        String bits = System.getProperty("jgrad.vector.bits");
+        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
+        VectorShape shape = switch (bits.trim()) {
+            case "64" -> VectorShape.S_64_BIT;
+            case "128" -> VectorShape.S_128_BIT;
+            case "256" -> VectorShape.S_256_BIT;
+            case "512" -> VectorShape.S_512_BIT;
+            default -> throw new IllegalArgumentException("jgrad.vector.bits must be 64, 128, 256 or 512, got " + bits);
+        };
+        return VectorSpecies.of(float.class, shape);
+    }
+
+    /** The species in use, e.g. {@code Species[float, 8, S_256_BIT]}. */
+    public static VectorSpecies<Float> species() {
+        return SPECIES;
+    }
+
+    @Override
+    public String name() {
+        return "cpu-vector";
+    }
+
+    @Override
+    public void unary(UnaryOp op, float a, float b, Storage x, Layout xl, Storage out) {
+        VecElementwise.unary(op, a, b, x.floats(), xl, out.floats());
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, Layout al, Storage b, Layout bl, Storage out) {
+        VecElementwise.binary(op, a.floats(), al, b.floats(), bl, out.floats());
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int outer, int len, int inner, Storage out) {
+        VecReduce.reduce(op, x.floats(), outer, len, inner, out.floats());
+    }
+
+    @Override
+    public void gemm(Gemm g) {
+        VecGemm.gemm(g);
+    }
+
+    @Override
+    public void softmax(boolean log, Storage x, int rows, int cols, Storage out) {
+        VecRows.softmax(log, x.floats(), rows, cols, out.floats());
+    }
+
+    @Override
+    public void softmaxBackward(boolean log, Storage y, Storage dy, int rows, int cols, Storage dx) {
+        VecRows.softmaxBackward(log, y.floats(), dy.floats(), rows, cols, dx.floats());
+    }
+
+    @Override
+    public void layerNorm(Storage x, Storage w, Storage b, int rows, int cols, float eps, Storage out, Storage mean, Storage rstd) {
+        VecRows.layerNorm(x.floats(), w == null ? null : w.floats(), b == null ? null : b.floats(), rows, cols, eps,
+                out.floats(), mean.floats(), rstd.floats());
+    }
+
+    @Override
+    public void layerNormBackward(Storage x, Storage w, Storage mean, Storage rstd, Storage dy, int rows, int cols,
+                                  Storage dx, Storage dw, Storage db) {
+        VecRows.layerNormBackward(x.floats(), w == null ? null : w.floats(), mean.floats(), rstd.floats(), dy.floats(),
+                rows, cols, dx.floats(), dw == null ? null : dw.floats(), db == null ? null : db.floats());
+    }
+}

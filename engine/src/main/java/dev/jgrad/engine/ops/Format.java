@@ -88,38 +88,38 @@ public final class Format {
         }
     }
 
+    /** PyTorch's {@code _tensor_str_with_formatter}: nested brackets, rows wrapped at 80 columns. */
     private static void body(StringBuilder sb, float[] v, int[] shape, int[] strides, int d, int off, int indent,
                              ElementFormat ef, boolean summarize) {
         int n = shape[d];
-        sb.append('[');
+        boolean cut = summarize && n > 2 * EDGE;
+        List<String> items = new ArrayList<>();
         if (d == shape.length - 1) {
+            for (int i = 0; i < n; i++) {
+                if (cut && i == EDGE) {
+                    items.add(" ...");
+                    i = n - EDGE;
+                }
+                items.add(ef.format(v[off + i * strides[d]]));
+            }
             int perLine = Math.max(1, (LINE_WIDTH - indent) / (ef.width + 2));
-            int onLine = 0;
-            for (int i = 0; i < n; i++) {
-                if (summarize && n > 2 * EDGE && i == EDGE) {
-                    sb.append(" ...,");
-                    i = n - EDGE;
-                }
-                if (onLine == perLine) {
-                    sb.append('\n').append(" ".repeat(indent + 1));
-                    onLine = 0;
-                } else if (i > 0 || onLine > 0) {
-                    if (onLine > 0) sb.append(' ');
-                }
-                sb.append(ef.format(v[off + i * strides[d]]));
-                onLine++;
-                if (i < n - 1) sb.append(',');
+            sb.append('[');
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) sb.append(i % perLine == 0 ? ",\n" + " ".repeat(indent + 1) : ", ");
+                sb.append(items.get(i));
             }
-        } else {
-            String sep = "," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent + 1);
-            for (int i = 0; i < n; i++) {
-                if (summarize && n > 2 * EDGE && i == EDGE) {
-                    sb.append("...").append(sep);
-                    i = n - EDGE;
-                }
-                body(sb, v, shape, strides, d + 1, off + i * strides[d], indent + 1, ef, summarize);
-                if (i < n - 1) sb.append(sep);
+            sb.append(']');
+            return;
+        }
+        String sep = "," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent + 1);
+        sb.append('[');
+        for (int i = 0; i < n; i++) {
+            if (cut && i == EDGE) {
+                sb.append("...").append(sep);
+                i = n - EDGE;
             }
+            body(sb, v, shape, strides, d + 1, off + i * strides[d], indent + 1, ef, summarize);
+            if (i < n - 1) sb.append(sep);
         }
         sb.append(']');
     }
@@ -155,7 +155,7 @@ public final class Format {
                 }
                 boolean sci;
                 if (minAbs == Double.POSITIVE_INFINITY) sci = false; // all zero or non-finite
-                else if (intMode) sci = maxAbs > 1e8;
+                else if (intMode) sci = maxAbs / minAbs > 1000 || maxAbs > 1e8;
                 else sci = maxAbs / minAbs > 1000 || maxAbs > 1e8 || minAbs < 1e-4;
                 f = new ElementFormat(dtype, intMode && !sci, sci);
             }

@@ -102,4 +102,21 @@ public interface Backend {
      */
     void crossEntropyBackward(Storage logp, Storage targets, Storage weights, Storage dloss, int rows, int cols,
                               int ignoreIndex, float smoothing, Storage dlogits);
+
+    /**
+     * Fused scaled dot-product attention, forward: out = softmax(q·kᵀ·scale + bias, causal mask)·v, computed
+     * block by block with an online softmax so the [Tq, Tk] score matrix is never stored. Writes out
+     * [B, H, Tq, Dv] and the per-row log-sum-exp lse [B, H, Tq] that backward uses to recompute the weights.
+     * bias may be null. A row whose keys are all masked yields NaN, as the unfused softmax does.
+     */
+    void attentionForward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
+                          Storage out, Storage lse);
+
+    /**
+     * Fused attention, backward: from dOut and what forward saved (q, k, v, out, lse) writes dq, dk, dv.
+     * The weights P are recomputed from lse tile by tile; with D_i = Σ dOut_i·out_i,
+     * dS = P ⊙ (dOut·vᵀ − D), dq = dS·k·scale, dk = dSᵀ·q·scale, dv = Pᵀ·dOut.
+     */
+    void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
+                           Storage out, Storage lse, Storage dOut, Storage dq, Storage dk, Storage dv);
 }

@@ -3,6 +3,7 @@ package dev.jgrad.engine.backend.cpu;
 import dev.jgrad.engine.DType;
 import dev.jgrad.engine.Device;
 import dev.jgrad.engine.Storage;
+import dev.jgrad.engine.backend.AttentionShape;
 import dev.jgrad.engine.backend.Backend;
 import dev.jgrad.engine.backend.BinaryOp;
 import dev.jgrad.engine.backend.CompareOp;
@@ -317,5 +318,19 @@ public class ScalarBackend implements Backend {
                     + " is out of range [0, " + classes + ")");
         }
         return (int) t;
+    }
+
+    @Override
+    public void attentionForward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
+                                 Storage out, Storage lse) {
+        ScalarAttention.forward(s, q.floats(), k.floats(), v.floats(), bias == null ? null : bias.floats(), biasLayout,
+                out.floats(), lse.floats());
+    }
+
+    @Override
+    public void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
+                                  Storage out, Storage lse, Storage dOut, Storage dq, Storage dk, Storage dv) {
+        ScalarAttention.backward(s, q.floats(), k.floats(), v.floats(), bias == null ? null : bias.floats(), biasLayout,
+                out.floats(), lse.floats(), dOut.floats(), dq.floats(), dk.floats(), dv.floats());
     }
 }

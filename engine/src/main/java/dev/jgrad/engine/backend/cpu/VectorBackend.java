@@ -1,6 +1,7 @@
 package dev.jgrad.engine.backend.cpu;
 
 import dev.jgrad.engine.Storage;
+import dev.jgrad.engine.backend.AttentionShape;
 import dev.jgrad.engine.backend.BinaryOp;
 import dev.jgrad.engine.backend.Gemm;
 import dev.jgrad.engine.backend.Layout;
@@ -14,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The fast CPU backend: JDK Vector API kernels with scalar tails, split over the {@link Parallel} pool.
  *
  * <p>The hot kernel families are overridden here, each in its own file: elementwise ({@link VecElementwise}),
- * reductions ({@link VecReduce}), row kernels for softmax and LayerNorm ({@link VecRows}) and GEMM
- * ({@link VecGemm}). The rest (copies, comparisons, gathers, cross-entropy's per-row pick) inherit the scalar
+ * reductions ({@link VecReduce}), row kernels for softmax and LayerNorm ({@link VecRows}), GEMM
+ * ({@link VecGemm}) and fused attention ({@link VecAttention}). The rest (copies, comparisons, gathers, cross-entropy's per-row pick) inherit the scalar
  * reference: they move data rather than compute, and profiles of training steps do not show them.
  *
  * <p>The vector width is the JVM's preferred species unless {@code -Djgrad.vector.bits=128|256|512} asks for
@@ -92,5 +93,19 @@ public final class VectorBackend extends ScalarBackend {
                                   Storage dx, Storage dw, Storage db) {
         VecRows.layerNormBackward(x.floats(), w == null ? null : w.floats(), mean.floats(), rstd.floats(), dy.floats(),
                 rows, cols, dx.floats(), dw == null ? null : dw.floats(), db == null ? null : db.floats());
+    }
+
+    @Override
+    public void attentionForward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
+                                 Storage out, Storage lse) {
+        VecAttention.forward(s, q.floats(), k.floats(), v.floats(), bias == null ? null : bias.floats(), biasLayout,
+                out.floats(), lse.floats());
+    }
+
+    @Override
+    public void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
+                                  Storage out, Storage lse, Storage dOut, Storage dq, Storage dk, Storage dv) {
+        VecAttention.backward(s, q.floats(), k.floats(), v.floats(), bias == null ? null : bias.floats(), biasLayout,
+                out.floats(), lse.floats(), dOut.floats(), dq.floats(), dk.floats(), dv.floats());
     }
 }

@@ -1,0 +1,219 @@
+package dev.jgrad.engine.backend.cpu;
+
+import dev.jgrad.engine.backend.AttentionShape;
+import dev.jgrad.engine.backend.Layout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Memory-efficient attention (FlashAttention's algorithm on the CPU). Forward walks the keys in blocks of BC
+ * and keeps, per query row, the running max m, the running sum l of exp(s − m) and the unnormalized output;
+ * when a block raises the max, what was accumulated is rescaled by exp(m_old − m_new). Only O(BR·Dv) floats of
+ * state per task, never the [Tq, Tk] matrix. Backward recomputes the weights from the saved log-sum-exp in
+ * two passes, one owning dq rows and one owning dk/dv rows, so no two threads ever write the same float.
+ */
+final class VecAttention {
+    private VecAttention() {}
+
+    private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
+    private static final int L = S.length();
+    /** Query rows per task and keys per block: a key block of 64 × 64 floats (16 KB) stays in L1. */
+    static final int BR = 16, BC = 64;
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int c = 0;
+        for (; c <= n - L; c += L) acc = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc);
+        float r = acc.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) r += a[ao + c] * b[bo + c];
+        return r;
+    }
+
+    /** y[yo..] += alpha·x[xo..]. */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int c = 0;
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        for (; c <= n - L; c += L) FloatVector.fromArray(S, x, xo + c).fma(va, FloatVector.fromArray(S, y, yo + c)).intoArray(y, yo + c);
+        for (; c < n; c++) y[yo + c] += alpha * x[xo + c];
+    }
+
+    private static void scaleRow(float[] y, int yo, int n, float alpha) {
+        int c = 0;
+        for (; c <= n - L; c += L) FloatVector.fromArray(S, y, yo + c).mul(alpha).intoArray(y, yo + c);
+        for (; c < n; c++) y[yo + c] *= alpha;
+    }
+
+    /** Keys j < limit are the only ones query i can see (all of them without a causal mask). */
+    private static int keyLimit(AttentionShape s, int i) {
+        return s.causal() ? Math.max(0, Math.min(s.tk(), i + (s.tk() - s.tq()) + 1)) : s.tk();
+    }
+
+    /** Rows j0..j1 of x [T, n] (at xo) transposed into t [n, BC], zero-padded to BC columns. */
+    private static void packTransposed(float[] x, int xo, int n, int j0, int j1, float[] t) {
+        java.util.Arrays.fill(t, 0, n * BC, 0f);
+        for (int j = j0; j < j1; j++) {
+            for (int c = 0; c < n; c++) t[c * BC + (j - j0)] = x[xo + j * n + c];
+        }
+    }
+
+    /**
+     * out[0..BC) = Σ_c row[c]·t[c, 0..BC): one query row against a block of keys, SIMD across the keys
+     * (no horizontal sums), four independent accumulators to hide the FMA latency.
+     */
+    private static void rowTimesBlock(float[] row, int ro, int n, float[] t, float[] out) {
+        int vb = 0;
+        for (; vb + 4 * L <= BC; vb += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int c = 0; c < n; c++) {
+                FloatVector x = FloatVector.broadcast(S, row[ro + c]);
+                int tc = c * BC + vb;
+                a0 = FloatVector.fromArray(S, t, tc).fma(x, a0);
+                a1 = FloatVector.fromArray(S, t, tc + L).fma(x, a1);
+                a2 = FloatVector.fromArray(S, t, tc + 2 * L).fma(x, a2);
+                a3 = FloatVector.fromArray(S, t, tc + 3 * L).fma(x, a3);
+            }
+            a0.intoArray(out, vb);
+            a1.intoArray(out, vb + L);
+            a2.intoArray(out, vb + 2 * L);
+            a3.intoArray(out, vb + 3 * L);
+        }
+        for (; vb < BC; vb += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int c = 0; c < n; c++) a = FloatVector.fromArray(S, t, c * BC + vb).fma(FloatVector.broadcast(S, row[ro + c]), a);
+            a.intoArray(out, vb);
+        }
+    }
+
+    /**
+     * Scores of query i against keys j0..jEnd: q_i·k_j·scale + bias, −∞ for keys the row may not see
+     * (and for the padding lanes up to BC). Returns the block's max.
+     */
+    private static float scores(AttentionShape s, float[] q, int qRow, float[] kt, float[] bias, Layout bl,
+                                int b, int h, int i, int j0, int jEnd, float[] sc) {
+        rowTimesBlock(q, qRow, s.d(), kt, sc);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < BC; j++) {
+            if (j0 + j < jEnd) {
+                sc[j] = sc[j] * s.scale() + ScalarAttention.bias(bias, bl, b, h, i, j0 + j);
+                max = Math.max(max, sc[j]);
+            } else {
+                sc[j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return max;
+    }
+
+    static void forward(AttentionShape s, float[] q, float[] k, float[] v, float[] bias, Layout bl, float[] out, float[] lse) {
+        int tq = s.tq(), tk = s.tk(), d = s.d(), dv = s.dv(), heads = s.heads();
+        int qBlocks = (tq + BR - 1) / BR;
+        Parallel.forRange((long) s.batch() * heads * qBlocks, 1, (lo, hi) -> {
+            float[] m = new float[BR], l = new float[BR], acc = new float[BR * dv], sc = new float[BC], kt = new float[d * BC];
+            for (long task = lo; task < hi; task++) {
+                int bh = (int) (task / qBlocks), i0 = (int) (task % qBlocks) * BR, rows = Math.min(BR, tq - i0);
+                int b = bh / heads, h = bh % heads;
+                int qo = bh * tq * d, ko = bh * tk * d, vo = bh * tk * dv;
+                java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(l, 0f);
+                java.util.Arrays.fill(acc, 0f);
+                int blockLimit = keyLimit(s, i0 + rows - 1);
+                for (int j0 = 0; j0 < blockLimit; j0 += BC) {
+                    int j1 = Math.min(blockLimit, j0 + BC);
+                    packTransposed(k, ko, d, j0, j1, kt);
+                    for (int r = 0; r < rows; r++) {
+                        int i = i0 + r, jEnd = Math.min(j1, keyLimit(s, i));
+                        if (jEnd <= j0) continue;
+                        float blockMax = scores(s, q, qo + i * d, kt, bias, bl, b, h, i, j0, jEnd, sc);
+                        float mNew = Math.max(m[r], blockMax);
+                        if (mNew == Float.NEGATIVE_INFINITY) continue; // every key so far masked by the bias
+                        float alpha = (float) Math.exp(m[r] - mNew);
+                        if (alpha != 1f) scaleRow(acc, r * dv, dv, alpha);
+                        float sum = 0f;
+                        for (int j = j0; j < jEnd; j++) {
+                            float p = (float) Math.exp(sc[j - j0] - mNew);
+                            sum += p;
+                            if (p != 0f) axpy(p, v, vo + j * dv, acc, r * dv, dv);
+                        }
+                        l[r] = l[r] * alpha + sum;
+                        m[r] = mNew;
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r;
+                    float inv = 1f / l[r]; // l = 0 (fully masked row) gives NaN outputs, as the unfused softmax does
+                    for (int c = 0; c < dv; c++) out[(bh * tq + i) * dv + c] = acc[r * dv + c] * inv;
+                    lse[bh * tq + i] = m[r] + (float) Math.log(l[r]);
+                }
+            }
+        });
+    }
+
+    /**
+     * For query i and the key block packed in kt/vt: the weights p_j = exp(s_ij − lse_i) into p and the score
+     * gradients ds_j = p_j·(dOut_i·v_j − D_i)·scale into ds. Returns false when the row sees no key here.
+     */
+    private static boolean weightsAndScoreGrads(AttentionShape s, float[] q, int qRow, float[] dOut, int oRow,
+                                                float[] kt, float[] vt, float[] bias, Layout bl, int b, int h, int i,
+                                                int j0, int j1, float lse, float rowDot, float[] p, float[] ds) {
+        int jEnd = Math.min(j1, keyLimit(s, i));
+        if (jEnd <= j0) return false;
+        scores(s, q, qRow, kt, bias, bl, b, h, i, j0, jEnd, p);
+        rowTimesBlock(dOut, oRow, s.dv(), vt, ds);                                  // dp_j = dOut_i · v_j
+        for (int j = 0; j < BC; j++) {
+            float w = p[j] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(p[j] - lse);
+            p[j] = w;
+            ds[j] = w * (ds[j] - rowDot) * s.scale();
+        }
+        return true;
+    }
+
+    static void backward(AttentionShape s, float[] q, float[] k, float[] v, float[] bias, Layout bl, float[] out,
+                         float[] lse, float[] dOut, float[] dq, float[] dk, float[] dvOut) {
+        int tq = s.tq(), tk = s.tk(), d = s.d(), dv = s.dv(), heads = s.heads(), bhCount = s.batch() * heads;
+        // D_i = Σ_c dOut[i, c]·out[i, c]: the softmax backward's row term, shared by both passes
+        float[] rowDot = new float[bhCount * tq];
+        Parallel.forRange(rowDot.length, 256, (lo, hi) -> {
+            for (int r = (int) lo; r < hi; r++) rowDot[r] = dot(dOut, r * dv, out, r * dv, dv);
+        });
+        // pass 1: dq, one task per (bh, block of query rows)
+        int qBlocks = (tq + BR - 1) / BR;
+        Parallel.forRange((long) bhCount * qBlocks, 1, (lo, hi) -> {
+            float[] kt = new float[d * BC], vt = new float[dv * BC], p = new float[BC], ds = new float[BC];
+            for (long task = lo; task < hi; task++) {
+                int bh = (int) (task / qBlocks), i0 = (int) (task % qBlocks) * BR, i1 = Math.min(tq, i0 + BR);
+                int b = bh / heads, h = bh % heads, qo = bh * tq * d, ko = bh * tk * d, vo = bh * tk * dv, oo = bh * tq * dv;
+                int blockLimit = keyLimit(s, i1 - 1);
+                for (int j0 = 0; j0 < blockLimit; j0 += BC) {
+                    int j1 = Math.min(blockLimit, j0 + BC);
+                    packTransposed(k, ko, d, j0, j1, kt);
+                    packTransposed(v, vo, dv, j0, j1, vt);
+                    for (int i = i0; i < i1; i++) {
+                        if (!weightsAndScoreGrads(s, q, qo + i * d, dOut, oo + i * dv, kt, vt, bias, bl, b, h, i, j0, j1,
+                                lse[bh * tq + i], rowDot[bh * tq + i], p, ds)) continue;
+                        for (int j = j0; j < j1; j++) if (ds[j - j0] != 0f) axpy(ds[j - j0], k, ko + j * d, dq, qo + i * d, d);
+                    }
+                }
+            }
+        });
+        // pass 2: dk and dv, one task per (bh, block of keys)
+        int kBlocks = (tk + BC - 1) / BC;
+        Parallel.forRange((long) bhCount * kBlocks, 1, (lo, hi) -> {
+            float[] kt = new float[d * BC], vt = new float[dv * BC], p = new float[BC], ds = new float[BC];
+            for (long task = lo; task < hi; task++) {
+                int bh = (int) (task / kBlocks), j0 = (int) (task % kBlocks) * BC, j1 = Math.min(tk, j0 + BC);
+                int b = bh / heads, h = bh % heads, qo = bh * tq * d, ko = bh * tk * d, vo = bh * tk * dv, oo = bh * tq * dv;
+                packTransposed(k, ko, d, j0, j1, kt);
+                packTransposed(v, vo, dv, j0, j1, vt);
+                int iStart = s.causal() ? Math.max(0, j0 - (tk - tq)) : 0; // first query that sees key j0
+                for (int i = iStart; i < tq; i++) {
+                    if (!weightsAndScoreGrads(s, q, qo + i * d, dOut, oo + i * dv, kt, vt, bias, bl, b, h, i, j0, j1,
+                            lse[bh * tq + i], rowDot[bh * tq + i], p, ds)) continue;
+                    for (int j = j0; j < j1; j++) {
+                        if (p[j - j0] != 0f) axpy(p[j - j0], dOut, oo + i * dv, dvOut, vo + j * dv, dv);
+                        if (ds[j - j0] != 0f) axpy(ds[j - j0], q, qo + i * d, dk, ko + j * d, d);
+                    }
+                }
+            }
+        });
+    }
+}

@@ -57,10 +57,10 @@ public final class DatasetReader {
     }
 
     /**
-     * Decodes the file strictly as UTF-8, so that a Latin-1 or UTF-16 file fails loudly (with the line of the
+     * Decodes a file strictly as UTF-8, so that a Latin-1 or UTF-16 file fails loudly (with the line of the
      * first bad byte) instead of producing mojibake that the model would happily train on.
      */
-    static String readUtf8(Path file) {
+    public static String readUtf8(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -3,8 +3,8 @@ package dev.jgrad.finetune.data;
 import java.util.Set;
 
 /**
- * A fixed English stopword list (the classic 127-word list used by NLTK's {@code stopwords.words("english")}
- * before contractions were added), used by {@link TextStep#REMOVE_STOPWORDS}.
+ * A fixed English stopword list (NLTK's classic English list, without contractions), used by
+ * {@link TextStep#REMOVE_STOPWORDS}.
  *
  * <p>It is fixed in code, not loaded from a file, so that a saved preprocessing pipeline means the same thing
  * at inference time as it did in training.

@@ -56,7 +56,7 @@ public final class DatasetWriter {
                     .setHeader(parser.getHeaderNames().toArray(new String[0])).get();
             try (CSVPrinter printer = new CSVPrinter(buffer, outFormat)) {
                 for (int i : indices) {
-                    printer.printRecord(records.get(i).values());
+                    printer.printRecord((Object[]) records.get(i).values());
                 }
             }
             return buffer.toString();

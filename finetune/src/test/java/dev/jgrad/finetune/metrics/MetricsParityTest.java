@@ -149,7 +149,7 @@ class MetricsParityTest {
         // torchmetrics returns float32 values.
         double tolerance = 1e-6;
         Map<String, Double> corpus = Rouge.corpus(hyps, refs);
-        r.path("corpus").fields().forEachRemaining(e ->
+        r.path("corpus").properties().forEach(e ->
                 assertEquals(e.getValue().asDouble(), corpus.get(e.getKey()), tolerance, e.getKey()));
         for (int i = 0; i < hyps.size(); i++) {
             JsonNode e = r.path("sentences").get(i);

@@ -47,7 +47,12 @@ class TorchParityTest {
     static final Tolerance DEFAULT = new Tolerance(1e-5, 1e-6);
 
     /** Ops that need more, each with the reason. Everything not listed uses {@link #DEFAULT}. */
-    static final Map<String, Tolerance> PER_OP = Map.of();
+    static final Map<String, Tolerance> PER_OP = Map.of(
+            // A float32 dot product of length K rounds its running sum K times. With unit-normal inputs the
+            // partial sums reach ~sqrt(K), so the error grows like u·K (u = 6e-8): ~2e-5 at K = 300, the longest
+            // fixture product, which a near-zero output cannot absorb in rtol. A wrong or missing term would be
+            // off by O(1), so atol 1e-4 still catches every indexing bug.
+            "matmul", new Tolerance(1e-5, 1e-4));
 
     /** The backends every case runs on, by display name. */
     private static final Map<String, Supplier<Backend>> BACKENDS = Map.of(

@@ -104,23 +104,29 @@ public final class Elementwise {
 
     /** Elementwise max; on ties the gradient is split evenly, as in PyTorch. */
     public static Tensor maximum(Tensor a, Tensor b) {
-        return extremum("maximum", BinaryOp.MAXIMUM, CompareOp.GT, a, b);
+        return extremum("maximum", BinaryOp.MAXIMUM, CompareOp.LT, a, b);
     }
 
     public static Tensor minimum(Tensor a, Tensor b) {
-        return extremum("minimum", BinaryOp.MINIMUM, CompareOp.LT, a, b);
+        return extremum("minimum", BinaryOp.MINIMUM, CompareOp.GT, a, b);
     }
 
-    private static Tensor extremum(String name, BinaryOp op, CompareOp wins, Tensor a, Tensor b) {
+    /**
+     * As PyTorch: each operand gets the whole gradient unless it loses ({@code loses} is LT for maximum), half of
+     * it on a tie. Where either is NaN the result is NaN, nobody loses and both get the whole gradient.
+     */
+    private static Tensor extremum(String name, BinaryOp op, CompareOp loses, Tensor a, Tensor b) {
         Saved sa = Saved.of(a, name), sb = Saved.of(b, name);
         Tensor out = binaryRaw(name, op, a, b);
         return Autograd.record(name.equals("maximum") ? "MaximumBackward0" : "MinimumBackward0", out, new Tensor[] {a, b}, g -> {
-            Tensor aWins = compare(wins, sa.get(), sb.get()).to(DType.FLOAT32);
-            Tensor tie = compare(CompareOp.EQ, sa.get(), sb.get()).to(DType.FLOAT32).mul(0.5f);
-            Tensor shareA = add(aWins, tie);
+            Tensor halfTie = compare(CompareOp.EQ, sa.get(), sb.get()).to(DType.FLOAT32).mul(0.5f);
+            Tensor aLoses = compare(loses, sa.get(), sb.get()).to(DType.FLOAT32);
+            Tensor bLoses = compare(loses, sb.get(), sa.get()).to(DType.FLOAT32);
+            Tensor shareA = affine(add(aLoses, halfTie), -1f, 1f);                 // 1 − loses − tie/2
+            Tensor shareB = affine(add(bLoses, halfTie), -1f, 1f);
             return new Tensor[] {
                     Support.sumToShape(mul(g, shareA), a.shape()),
-                    Support.sumToShape(mul(g, affine(shareA, -1f, 1f)), b.shape())};
+                    Support.sumToShape(mul(g, shareB), b.shape())};
         });
     }
 

@@ -82,31 +82,51 @@ public final class Elementwise {
         Saved sa = Saved.of(a, "pow"), sb = Saved.of(b, "pow");
         Tensor out = binaryRaw("pow", BinaryOp.POW, a, b);
         Saved so = Saved.of(out, "pow");
-        return Autograd.record("PowBackward1", out, new Tensor[] {a, b}, g -> new Tensor[] {
-                // d/da a^b = b·a^(b−1);  d/db a^b = a^b·log a
-                a.requiresGrad() ? Support.sumToShape(mul(g, mul(sb.get(), pow(sa.get(), affine(sb.get(), 1f, -1f)))), a.shape()) : null,
-                b.requiresGrad() ? Support.sumToShape(mul(g, mul(so.get(), log(sa.get()))), b.shape()) : null});
+        return Autograd.record("PowBackward1", out, new Tensor[] {a, b}, g -> {
+            Tensor zero = Tensor.scalar(0f);
+            Tensor da = null, db = null;
+            if (a.requiresGrad()) {
+                // d/da a^b = b·a^(b−1), defined as 0 where b = 0 (a^0 is constant; the formula gives 0·0^(−1) = NaN at a = 0)
+                Tensor slope = mul(sb.get(), pow(sa.get(), affine(sb.get(), 1f, -1f)));
+                slope = where(compare(CompareOp.EQ, sb.get(), zero), zero, slope);
+                da = Support.sumToShape(mul(g, slope), a.shape());
+            }
+            if (b.requiresGrad()) {
+                // d/db a^b = a^b·log a, defined as 0 where a = 0 and b ≥ 0 (the formula gives 0·(−inf) = NaN), as in PyTorch
+                Tensor slope = mul(so.get(), log(sa.get()));
+                Tensor zeroBase = compare(CompareOp.EQ, sa.get(), zero);
+                slope = where(zeroBase, where(compare(CompareOp.GE, sb.get(), zero), zero, slope), slope);
+                db = Support.sumToShape(mul(g, slope), b.shape());
+            }
+            return new Tensor[] {da, db};
+        });
     }
 
     /** Elementwise max; on ties the gradient is split evenly, as in PyTorch. */
     public static Tensor maximum(Tensor a, Tensor b) {
-        return extremum("maximum", BinaryOp.MAXIMUM, CompareOp.GT, a, b);
+        return extremum("maximum", BinaryOp.MAXIMUM, CompareOp.LT, a, b);
     }
 
     public static Tensor minimum(Tensor a, Tensor b) {
-        return extremum("minimum", BinaryOp.MINIMUM, CompareOp.LT, a, b);
+        return extremum("minimum", BinaryOp.MINIMUM, CompareOp.GT, a, b);
     }
 
-    private static Tensor extremum(String name, BinaryOp op, CompareOp wins, Tensor a, Tensor b) {
+    /**
+     * As PyTorch: each operand gets the whole gradient unless it loses ({@code loses} is LT for maximum), half of
+     * it on a tie. Where either is NaN the result is NaN, nobody loses and both get the whole gradient.
+     */
+    private static Tensor extremum(String name, BinaryOp op, CompareOp loses, Tensor a, Tensor b) {
         Saved sa = Saved.of(a, name), sb = Saved.of(b, name);
         Tensor out = binaryRaw(name, op, a, b);
         return Autograd.record(name.equals("maximum") ? "MaximumBackward0" : "MinimumBackward0", out, new Tensor[] {a, b}, g -> {
-            Tensor aWins = compare(wins, sa.get(), sb.get()).to(DType.FLOAT32);
-            Tensor tie = compare(CompareOp.EQ, sa.get(), sb.get()).to(DType.FLOAT32).mul(0.5f);
-            Tensor shareA = add(aWins, tie);
+            Tensor halfTie = compare(CompareOp.EQ, sa.get(), sb.get()).to(DType.FLOAT32).mul(0.5f);
+            Tensor aLoses = compare(loses, sa.get(), sb.get()).to(DType.FLOAT32);
+            Tensor bLoses = compare(loses, sb.get(), sa.get()).to(DType.FLOAT32);
+            Tensor shareA = affine(add(aLoses, halfTie), -1f, 1f);                 // 1 − loses − tie/2
+            Tensor shareB = affine(add(bLoses, halfTie), -1f, 1f);
             return new Tensor[] {
                     Support.sumToShape(mul(g, shareA), a.shape()),
-                    Support.sumToShape(mul(g, affine(shareA, -1f, 1f)), b.shape())};
+                    Support.sumToShape(mul(g, shareB), b.shape())};
         });
     }
 
@@ -175,8 +195,11 @@ public final class Elementwise {
     public static Tensor pow(Tensor x, float p) {
         Saved sx = Saved.of(x, "pow");
         Tensor out = unaryRaw("pow", UnaryOp.POW, p, 0, x);
-        return Autograd.record("PowBackward0", out, new Tensor[] {x},
-                g -> new Tensor[] {mul(g, affine(pow(sx.get(), p - 1f), p, 0f))});
+        int[] xs = x.shape();
+        return Autograd.record("PowBackward0", out, new Tensor[] {x}, g -> new Tensor[] {
+                // x^0 is constant: its gradient is 0 everywhere, also at x = 0 where p·x^(p−1) would be 0·inf = NaN
+                p == 0f ? Support.empty(Support.backend("pow", g), DType.FLOAT32, xs)
+                        : mul(g, affine(pow(sx.get(), p - 1f), p, 0f))});
     }
 
     public static Tensor relu(Tensor x) {

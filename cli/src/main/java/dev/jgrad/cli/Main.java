@@ -1,5 +1,9 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.cli.text.ScoreCommand;
+import dev.jgrad.cli.text.SplitCommand;
+import dev.jgrad.cli.text.TokenizeCommand;
+import dev.jgrad.cli.text.TokenizerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A deep learning engine written from scratch in pure Java.",
-        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, SplitCommand.class, TokenizeCommand.class, TokenizerCommand.class,
+                ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -21,9 +21,17 @@ public final class F {
         return Embedding.embedding(weight, indices, -1);
     }
 
-    /** As {@link #embedding(Tensor, Tensor)}, with no gradient for row {@code paddingIdx}. */
+    /**
+     * As {@link #embedding(Tensor, Tensor)}, with no gradient for row {@code paddingIdx}; a negative index
+     * counts from the end (V + paddingIdx), as in PyTorch.
+     */
     public static Tensor embedding(Tensor weight, Tensor indices, int paddingIdx) {
-        return Embedding.embedding(weight, indices, paddingIdx);
+        int v = weight.dim() == 2 ? weight.size(0) : 0;
+        int row = paddingIdx < 0 ? v + paddingIdx : paddingIdx;
+        if (row < 0 || row >= v) {
+            throw new IllegalArgumentException("embedding: paddingIdx " + paddingIdx + " is out of range for " + v + " rows");
+        }
+        return Embedding.embedding(weight, indices, row);
     }
 
     /** Mean cross-entropy of logits [N, C] against class indices [N]. */

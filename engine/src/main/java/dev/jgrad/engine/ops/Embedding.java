@@ -11,7 +11,8 @@ public final class Embedding {
 
     /**
      * weight: [V, C], indices: int32/int64 of any shape → [indices.shape..., C]. The row at
-     * {@code paddingIdx} (if ≥ 0) receives no gradient, as in PyTorch.
+     * {@code paddingIdx} receives no gradient, as in PyTorch; −1 means no padding row here (the facade
+     * {@code F.embedding} resolves PyTorch's negative indices before calling this).
      */
     public static Tensor embedding(Tensor weight, Tensor indices, int paddingIdx) {
         Support.requireFloat("embedding", weight);

@@ -75,6 +75,7 @@ public final class StridedLoop {
 
     /** Visits the elements with row-major linear index in [lo, hi) as runs along the innermost dim. */
     public void forEach(long lo, long hi, Run body) {
+        if (lo >= hi) return; // nothing to visit; also keeps a zero-size dim out of the modulo below
         int nd = shape.length;
         int k = base.length;
         int[] idx = new int[nd];

@@ -38,6 +38,18 @@ public final class ParamGroup {
         return new ParamGroup(m);
     }
 
+    /** One group holding every trainable parameter of {@code model}, under its dotted name. */
+    public static List<ParamGroup> all(Module model) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        model.namedParameters().forEach((k, v) -> { if (v.requiresGrad()) m.put(k, v); });
+        return List.of(new ParamGroup(m));
+    }
+
+    /** One group of anonymous parameters; see {@link #of(List)}. */
+    public static List<ParamGroup> single(List<Tensor> params) {
+        return List.of(of(params));
+    }
+
     /**
      * The usual transformer split: parameters with at least 2 dims (matmul weights, embeddings) decay with
      * {@code weightDecay}; biases and norm weights (1-D) do not, since decaying them only hurts. Frozen

@@ -44,18 +44,18 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- registration
 
-    private static void checkName(String kind, String name, Map<String, ?>... taken) {
+    private void checkName(String kind, String name) {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new IllegalArgumentException(kind + " name must be non-empty and contain no '.', got '" + name + "'");
         }
-        for (Map<String, ?> m : taken) {
-            if (m.containsKey(name)) throw new IllegalArgumentException("'" + name + "' is already registered in this module");
+        if (params.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("'" + name + "' is already registered in this module");
         }
     }
 
     /** Registers {@code tensor} (or null, an absent optional parameter) as a trainable parameter; returns it. */
     protected Tensor registerParameter(String name, Tensor tensor) {
-        checkName("parameter", name, params, buffers, children);
+        checkName("parameter", name);
         if (tensor != null) {
             if (!tensor.isLeaf()) throw new IllegalArgumentException("parameter '" + name + "' must be a leaf tensor (use detach())");
             tensor.requiresGrad(true);
@@ -66,7 +66,7 @@ public abstract class Module {
 
     /** Registers a buffer, saved in the state dict unless {@code persistent} is false; returns it. */
     protected Tensor registerBuffer(String name, Tensor tensor, boolean persistent) {
-        checkName("buffer", name, params, buffers, children);
+        checkName("buffer", name);
         buffers.put(name, tensor);
         if (!persistent) nonPersistent.add(name);
         return tensor;
@@ -79,7 +79,7 @@ public abstract class Module {
 
     /** Registers a submodule; returns it. */
     protected <M extends Module> M registerModule(String name, M module) {
-        checkName("module", name, params, buffers, children);
+        checkName("module", name);
         children.put(name, module);
         return module;
     }

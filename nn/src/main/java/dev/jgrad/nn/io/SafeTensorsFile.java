@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,12 +124,10 @@ public final class SafeTensorsFile implements AutoCloseable {
         long dataStart = 8 + n, dataLen = fileSize - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Entry> entries = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            var f = it.next();
+        for (var f : root.properties()) {
             if (f.getKey().equals("__metadata__")) {
                 if (!f.getValue().isObject()) throw new SafeTensorsException(path, "__metadata__ must be an object of strings");
-                for (var m = f.getValue().fields(); m.hasNext(); ) {
-                    var kv = m.next();
+                for (var kv : f.getValue().properties()) {
                     if (!kv.getValue().isTextual()) {
                         throw new SafeTensorsException(path, "__metadata__ value for '" + kv.getKey() + "' must be a string, got " + kv.getValue().getNodeType());
                     }

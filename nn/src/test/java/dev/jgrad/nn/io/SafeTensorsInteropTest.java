@@ -34,8 +34,7 @@ class SafeTensorsInteropTest {
             assertEquals(Map.of("format", "pt", "producer", "tools/fixtures/nn_safetensors.py"), f.metadata());
             assertEquals(exp.get("tensors").size(), f.entries().size());
             long params = 0;
-            for (var it = exp.get("tensors").fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (var e : exp.get("tensors").properties()) {
                 Tensor t = f.tensor(e.getKey());
                 JsonNode want = e.getValue();
                 int[] shape = new int[want.get("shape").size()];

@@ -91,10 +91,10 @@ public final class EncoderLayer extends Module {
                 });
                 e.getValue().loadTorchState(sub);
             }
-            Map<String, Tensor> own = new HashMap<>(layer.stateDict());
-            attns.keySet().forEach(prefix -> own.keySet().removeIf(k -> k.startsWith(prefix)));
-            own.putAll(rest);
-            layer.loadStateDict(own, true);
+            // the attention entries of our own state (just loaded) keep the strict load complete
+            Map<String, Tensor> merged = new HashMap<>(layer.stateDict());
+            merged.putAll(rest);
+            layer.loadStateDict(merged, true);
         }
     }
 }

@@ -35,7 +35,7 @@ final class VecElementwise {
     }
 
     /** Ops with a lane-wise implementation below; the rest (POW, SIGN, the rarer derivatives) run scalar. */
-    private static boolean vectorized(UnaryOp op) {
+    static boolean vectorized(UnaryOp op) {
         return switch (op) {
             case NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RELU_GRAD, GELU_ERF, GELU_ERF_GRAD,
                  GELU_TANH, SILU, SILU_GRAD, AFFINE, CLAMP -> true;
@@ -43,7 +43,7 @@ final class VecElementwise {
         };
     }
 
-    private static FloatVector apply(UnaryOp op, FloatVector x, float a, float b) {
+    static FloatVector apply(UnaryOp op, FloatVector x, float a, float b) {
         return switch (op) {
             case NEG -> x.neg();
             case EXP -> x.lanewise(VectorOperators.EXP);

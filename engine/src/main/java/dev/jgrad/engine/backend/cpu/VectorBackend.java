@@ -93,4 +93,23 @@ public final class VectorBackend extends ScalarBackend {
         VecRows.layerNormBackward(x.floats(), w == null ? null : w.floats(), mean.floats(), rstd.floats(), dy.floats(),
                 rows, cols, dx.floats(), dw == null ? null : dw.floats(), db == null ? null : db.floats());
     }
+
+    @Override
+    public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
+                      float eps, float weightDecay, float bias1, float bias2) {
+        VecOptim.adamw(param.floats(), grad.floats(), m.floats(), v.floats(), n, lr, beta1, beta2, eps, weightDecay,
+                bias1, bias2);
+    }
+
+    /** Same-dtype contiguous copies split over the pool: one core cannot saturate memory bandwidth alone. */
+    @Override
+    public void copy(Storage src, Layout s, Storage dst, Layout d) {
+        if (src.dtype() == dst.dtype() && s.isContiguous() && d.isContiguous() && s.numel() > 4 * GRAIN) {
+            Object a = src.data(), b = dst.data();
+            int so = s.offset(), dOff = d.offset();
+            Parallel.forRange(s.numel(), 4 * GRAIN, (lo, hi) -> System.arraycopy(a, so + (int) lo, b, dOff + (int) lo, (int) (hi - lo)));
+        } else {
+            super.copy(src, s, dst, d);
+        }
+    }
 }

@@ -218,8 +218,9 @@ public final class BenchCommand implements Callable<Integer> {
         return k % 2 == 1 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
     }
 
+    /** Four significant digits: more would be noise, and tiny test sizes must not round to 0. */
     private static double round(double v) {
-        return Math.round(v * 1000.0) / 1000.0;
+        return Double.parseDouble(String.format(Locale.ROOT, "%.4g", v));
     }
 
     private Kernel parseKernel() {

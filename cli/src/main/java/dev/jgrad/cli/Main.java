@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A deep learning engine written from scratch in pure Java.",
-        subcommands = {InfoCommand.class, InspectCommand.class, SplitCommand.class, TokenizeCommand.class, TokenizerCommand.class,
+        subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, SplitCommand.class, TokenizeCommand.class, TokenizerCommand.class,
                 ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

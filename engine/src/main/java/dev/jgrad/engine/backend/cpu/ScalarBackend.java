@@ -151,7 +151,10 @@ public class ScalarBackend implements Backend {
                                 * b[bo + p * g.bRowStride() + j * g.bColStride()];
                     }
                     int ci = co + i * g.cRowStride() + j;
-                    c[ci] = g.accumulate() ? (float) (c[ci] + acc) : (float) acc;
+                    float v = g.accumulate() ? (float) (c[ci] + acc) : (float) acc;
+                    if (g.bias() != null) v += g.bias().floats()[j];   // the epilogue: bias, then activation
+                    if (g.activation() != null) v = ScalarMath.unary(g.activation(), v, 0f, 0f);
+                    c[ci] = v;
                 }
             }
         }
@@ -332,5 +335,20 @@ public class ScalarBackend implements Backend {
                                   Storage out, Storage lse, Storage dOut, Storage dq, Storage dk, Storage dv) {
         ScalarAttention.backward(s, q.floats(), k.floats(), v.floats(), bias == null ? null : bias.floats(), biasLayout,
                 out.floats(), lse.floats(), dOut.floats(), dq.floats(), dk.floats(), dv.floats());
+    }
+
+    @Override
+    public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
+                      float eps, float weightDecay, float bias1, float bias2) {
+        float[] p = param.floats(), g = grad.floats(), ms = m.floats(), vs = v.floats();
+        for (int i = 0; i < n; i++) {
+            double pi = p[i] - (double) lr * weightDecay * p[i];
+            double mi = beta1 * (double) ms[i] + (1.0 - beta1) * g[i];
+            double vi = beta2 * (double) vs[i] + (1.0 - beta2) * g[i] * (double) g[i];
+            pi -= lr * (mi / bias1) / (Math.sqrt(vi / bias2) + eps);
+            p[i] = (float) pi;
+            ms[i] = (float) mi;
+            vs[i] = (float) vi;
+        }
     }
 }

@@ -35,7 +35,7 @@ final class VecElementwise {
     }
 
     /** Ops with a lane-wise implementation below; the rest (POW, SIGN, the rarer derivatives) run scalar. */
-    private static boolean vectorized(UnaryOp op) {
+    static boolean vectorized(UnaryOp op) {
         return switch (op) {
             case NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RELU_GRAD, GELU_ERF, GELU_ERF_GRAD,
                  GELU_TANH, SILU, SILU_GRAD, AFFINE, CLAMP -> true;
@@ -43,10 +43,15 @@ final class VecElementwise {
         };
     }
 
-    private static FloatVector apply(UnaryOp op, FloatVector x, float a, float b) {
+    /**
+     * One lane-wise op. Kept under C2's inlining limit for hot methods (325 bytecodes) by moving every
+     * multi-step formula into its own helper: if this switch were not inlined into the loop, each vector
+     * would be boxed into a heap object per call and the kernel would run 20× slower.
+     */
+    static FloatVector apply(UnaryOp op, FloatVector x, float a, float b) {
         return switch (op) {
             case NEG -> x.neg();
-            case EXP -> x.lanewise(VectorOperators.EXP);
+            case EXP -> VecMath.exp(x);
             case LOG -> x.lanewise(VectorOperators.LOG);
             case SQRT -> x.sqrt();
             case RSQRT -> x.broadcast(1f).div(x.sqrt());
@@ -55,29 +60,39 @@ final class VecElementwise {
             case SIGMOID -> sigmoid(x);
             case RELU -> x.max(0f);
             case RELU_GRAD -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f));
-            case GELU_ERF -> x.mul(0.5f).mul(erfcNeg(x.mul((float) (1 / ScalarMath.SQRT_2))));
-            case GELU_ERF_GRAD -> {
-                FloatVector cdf = erfcNeg(x.mul((float) (1 / ScalarMath.SQRT_2))).mul(0.5f);
-                FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul((float) ScalarMath.INV_SQRT_2PI);
-                yield x.fma(pdf, cdf);
-            }
-            case GELU_TANH -> {
-                FloatVector inner = x.mul(x).mul(x).mul((float) ScalarMath.GELU_C).add(x).mul((float) ScalarMath.SQRT_2_OVER_PI);
-                yield x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
-            }
+            case GELU_ERF -> geluErf(x);
+            case GELU_ERF_GRAD -> geluErfGrad(x);
+            case GELU_TANH -> geluTanh(x);
             case SILU -> x.mul(sigmoid(x));
-            case SILU_GRAD -> {
-                FloatVector s = sigmoid(x);
-                yield s.mul(x.mul(s.neg().add(1f)).add(1f));
-            }
+            case SILU_GRAD -> siluGrad(x);
             case AFFINE -> x.fma(a, b);
             case CLAMP -> x.max(a).min(b);
             default -> throw new IllegalStateException("no SIMD form for " + op);
         };
     }
 
+    private static FloatVector geluErf(FloatVector x) {
+        return x.mul(0.5f).mul(erfcNeg(x.mul((float) (1 / ScalarMath.SQRT_2))));
+    }
+
+    private static FloatVector geluErfGrad(FloatVector x) {
+        FloatVector cdf = erfcNeg(x.mul((float) (1 / ScalarMath.SQRT_2))).mul(0.5f);
+        FloatVector pdf = VecMath.exp(x.mul(x).mul(-0.5f)).mul((float) ScalarMath.INV_SQRT_2PI);
+        return x.fma(pdf, cdf);
+    }
+
+    private static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).mul(x).mul((float) ScalarMath.GELU_C).add(x).mul((float) ScalarMath.SQRT_2_OVER_PI);
+        return x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+    }
+
+    private static FloatVector siluGrad(FloatVector x) {
+        FloatVector s = sigmoid(x);
+        return s.mul(x.mul(s.neg().add(1f)).add(1f));
+    }
+
     private static FloatVector sigmoid(FloatVector x) {
-        FloatVector onePlusE = x.neg().lanewise(VectorOperators.EXP).add(1f);
+        FloatVector onePlusE = VecMath.exp(x.neg()).add(1f);
         return x.broadcast(1f).div(onePlusE);
     }
 
@@ -97,7 +112,7 @@ final class VecElementwise {
         poly = poly.fma(t, t.broadcast(0.37409196f));
         poly = poly.fma(t, t.broadcast(1.00002368f));
         poly = poly.fma(t, t.broadcast(-1.26551223f));
-        FloatVector erfcAbs = t.mul(poly.sub(az.mul(az)).lanewise(VectorOperators.EXP)); // erfc(|z|)
+        FloatVector erfcAbs = t.mul(VecMath.exp(poly.sub(az.mul(az)))); // erfc(|z|)
         VectorMask<Float> negative = z.compare(VectorOperators.LT, 0f);
         // erfc(−z) = erfc(|z|) when z < 0, else 2 − erfc(z)
         return erfcAbs.neg().add(2f).blend(erfcAbs, negative);

@@ -1,25 +1,40 @@
 package dev.jgrad.engine.backend.cpu;
 
 import dev.jgrad.engine.backend.Gemm;
+import dev.jgrad.engine.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
 
 /**
  * SGEMM in the style of GotoBLAS/BLIS: C is computed in MR×NR tiles by a register-blocked micro-kernel
  * that reads A and B from packed panels.
  *
  * <pre>
- * for jc over N in NC columns:            B block  [KC, NC]  packed once, shared by all threads
- *   for pc over K in KC:                  (KC rows of B stay in L2 while we sweep M)
- *     parallel for (ic over M in MC rows) × (column groups of NR panels):
- *       pack A block [MC, KC] into MR-row panels (k-major)
- *       for each NR panel, for each MR panel: micro-kernel → C tile
+ * split C into one rectangle per thread (by columns when N is wide enough, else by rows)
+ * each thread, on its own rectangle, with its own packing buffers:
+ *   for jc over its columns in NC:
+ *     for pc over K in KC:
+ *       pack B block [KC, NC] into NR-column panels       (stays in L2 / L3)
+ *       for ic over its rows in MC:
+ *         pack A block [MC, KC] into MR-row panels        (stays in L2)
+ *         for each NR panel:                              (KC×NR floats: stays in L1)
+ *           for each MR panel: micro-kernel → C tile      (MR×NR accumulators in registers)
+ *     epilogue (bias, activation) on the finished columns, while they are still in cache
  * </pre>
  *
- * The micro-kernel keeps MR × (NR/L) accumulators in vector registers: with MR = 6 and NR = 2 lanes-worth
- * that is 12 accumulators + 2 B vectors + 1 broadcast A value = 15 registers, which fits AVX2's 16 (and
- * leaves room on AVX-512's 32). Every operand is read through strides during packing, so transposed A or B
- * costs nothing extra. Tiny products skip packing (the copy would cost more than it saves).
+ * <p>Threads share nothing and never wait for each other inside the product, so even a 256×256 product keeps
+ * both cores busy; the price is that every thread packs the operand it does not split (a copy of M·K or
+ * K·N floats), small next to the M·N·K/threads multiply-adds it then does.
+ *
+ * <p>The micro-kernel is sized from the species: NR = 2 vectors of L lanes (16 columns on AVX2, 32 on
+ * AVX-512, 8 with 128-bit vectors) and MR = 6 rows, one accumulator per (row, vector): 12 accumulators + 2 B
+ * vectors + 1 broadcast A value = 15 registers, which fits AVX2's 16. Twelve independent FMA chains also
+ * cover the FMA latency × 2 pipes of current cores. (A 12-row tile for AVX-512's 32 registers was tried: JDK
+ * 17's C2 fails to intrinsify its 24 live vectors and it runs 15× slower, so MR stays 6.)
+ * Every operand is read through strides during packing, so transposed A or B costs nothing extra. Tiny
+ * products skip packing (the copy would cost more than it saves).
  */
 final class VecGemm {
     private VecGemm() {}
@@ -27,12 +42,20 @@ final class VecGemm {
     private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
     private static final int L = S.length();
     static final int MR = 6, NR = 2 * L;
-    static final int KC = 256, MC = 120, NC = 4096;
+    /** KC·NR·4 bytes of B panel must sit in L1 (32–48 KB); MC·KC·4 of A block in L2; KC·NC·4 of B block in L2/L3. */
+    static final int KC = 256, MC = 40 * MR, NC = 2048;
 
     /** Products smaller than this (in multiply-adds) take the unpacked path. */
     private static final long SMALL = 32 * 32 * 32;
 
-    private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    /** Per-thread packing buffers, reused across calls. */
+    private static final class Buffers {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     static void gemm(Gemm g) {
         long perMatrix = (long) g.m() * g.n() * g.k();
@@ -51,11 +74,16 @@ final class VecGemm {
         int bo = g.bOffset() + batch * g.bBatchStride();
         int co = g.cOffset() + batch * g.cBatchStride();
         if (g.k() == 0) {
-            if (!g.accumulate()) for (int i = 0; i < g.m(); i++) java.util.Arrays.fill(g.c().floats(), co + i * g.cRowStride(), co + i * g.cRowStride() + g.n(), 0f);
-            return;
+            if (!g.accumulate()) {
+                for (int i = 0; i < g.m(); i++) Arrays.fill(g.c().floats(), co + i * g.cRowStride(), co + i * g.cRowStride() + g.n(), 0f);
+            }
+            epilogue(g, co, 0, g.m(), 0, g.n());
+        } else if ((long) g.m() * g.n() * g.k() <= SMALL) {
+            small(g, ao, bo, co);
+            epilogue(g, co, 0, g.m(), 0, g.n());
+        } else {
+            blocked(g, ao, bo, co);
         }
-        if ((long) g.m() * g.n() * g.k() <= SMALL) small(g, ao, bo, co);
-        else blocked(g, ao, bo, co);
     }
 
     /** C[i, :] (+)= Σ_p A[i, p]·B[p, :], vectorized along the row of B when B's rows are contiguous. */
@@ -65,7 +93,7 @@ final class VecGemm {
         int ars = g.aRowStride(), acs = g.aColStride(), brs = g.bRowStride(), bcs = g.bColStride(), crs = g.cRowStride();
         for (int i = 0; i < m; i++) {
             int ci = co + i * crs;
-            if (!g.accumulate()) java.util.Arrays.fill(c, ci, ci + n, 0f);
+            if (!g.accumulate()) Arrays.fill(c, ci, ci + n, 0f);
             for (int p = 0; p < k; p++) {
                 float av = a[ao + i * ars + p * acs];
                 int bp = bo + p * brs;
@@ -80,42 +108,53 @@ final class VecGemm {
         }
     }
 
+    /** Splits C into one rectangle per thread: whole NR panels of columns if there are enough, else MR-row strips. */
     private static void blocked(Gemm g, int ao, int bo, int co) {
-        int m = g.m(), n = g.n(), k = g.k();
-        int threads = Parallel.threads();
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int panels = (nc + NR - 1) / NR;
-            float[] bPack = new float[panels * KC * NR];
+        int m = g.m(), n = g.n();
+        int colPanels = (n + NR - 1) / NR, rowPanels = (m + MR - 1) / MR;
+        int t = Parallel.threads();
+        boolean byColumns = colPanels >= 4 * t || colPanels >= rowPanels;
+        int parts = Math.max(1, Math.min(t, byColumns ? colPanels : rowPanels));
+        Parallel.forRange(parts, 1, (lo, hi) -> {
+            for (int part = (int) lo; part < hi; part++) {
+                if (byColumns) {
+                    int j0 = NR * (int) ((long) colPanels * part / parts), j1 = Math.min(n, NR * (int) ((long) colPanels * (part + 1) / parts));
+                    rectangle(g, ao, bo, co, 0, m, j0, j1);
+                } else {
+                    int i0 = MR * (int) ((long) rowPanels * part / parts), i1 = Math.min(m, MR * (int) ((long) rowPanels * (part + 1) / parts));
+                    rectangle(g, ao, bo, co, i0, i1, 0, n);
+                }
+            }
+        });
+    }
+
+    /** C[i0..i1, j0..j1) computed by one thread with its own buffers. */
+    private static void rectangle(Gemm g, int ao, int bo, int co, int i0, int i1, int j0, int j1) {
+        Buffers buf = BUFFERS.get();
+        int k = g.k();
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean acc = g.accumulate() || pc > 0;
-                final int jc0 = jc, pc0 = pc;
-                Parallel.forRange(panels, 1, (lo, hi) -> packB(g, bo, pc0, kc, jc0, nc, (int) lo, (int) hi, bPack));
-                int mBlocks = (m + MC - 1) / MC;
-                // Enough work items for every thread: split columns too when M alone has too few blocks.
-                int colGroups = Math.max(1, Math.min(panels, (2 * threads + mBlocks - 1) / mBlocks));
-                Parallel.forRange((long) mBlocks * colGroups, 1, (lo, hi) -> {
-                    float[] aPack = A_PACK.get();
-                    for (long item = lo; item < hi; item++) {
-                        int ib = (int) (item / colGroups), cg = (int) (item % colGroups);
-                        int ic = ib * MC, mc = Math.min(MC, m - ic);
-                        int p0 = panels * cg / colGroups, p1 = panels * (cg + 1) / colGroups;
-                        packA(g, ao, ic, mc, pc0, kc, aPack);
-                        macro(g, co, aPack, bPack, ic, mc, jc0, nc, kc, p0, p1, acc);
-                    }
-                });
+                packB(g, bo, pc, kc, jc, nc, buf.b);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(g, ao, ic, mc, pc, kc, buf.a);
+                    macro(g, co, buf, ic, mc, jc, nc, kc, acc);
+                }
             }
+            epilogue(g, co, i0, i1, jc, jc + nc);
         }
     }
 
-    /** B[pc.., jc..] into panels of NR columns: bPack[(panel*KC + p)*NR + j], zero-padded past N. */
-    private static void packB(Gemm g, int bo, int pc, int kc, int jc, int nc, int p0, int p1, float[] bPack) {
+    /** B[pc.., jc..] into panels of NR columns: bPack[(panel*kc + p)*NR + j], zero-padded past nc. */
+    private static void packB(Gemm g, int bo, int pc, int kc, int jc, int nc, float[] bPack) {
         float[] b = g.b().floats();
         int brs = g.bRowStride(), bcs = g.bColStride();
-        for (int panel = p0; panel < p1; panel++) {
+        for (int panel = 0; panel * NR < nc; panel++) {
             int j0 = panel * NR, w = Math.min(NR, nc - j0);
-            int dst = panel * KC * NR;
+            int dst = panel * kc * NR;
             for (int p = 0; p < kc; p++, dst += NR) {
                 int src = bo + (pc + p) * brs + (jc + j0) * bcs;
                 if (bcs == 1 && w == NR) {
@@ -128,13 +167,13 @@ final class VecGemm {
         }
     }
 
-    /** A[ic.., pc..] into panels of MR rows: aPack[(panel*KC + p)*MR + r], zero-padded past M. */
+    /** A[ic.., pc..] into panels of MR rows: aPack[(panel*kc + p)*MR + r], zero-padded past mc. */
     private static void packA(Gemm g, int ao, int ic, int mc, int pc, int kc, float[] aPack) {
         float[] a = g.a().floats();
         int ars = g.aRowStride(), acs = g.aColStride();
         for (int panel = 0; panel * MR < mc; panel++) {
             int i0 = panel * MR, h = Math.min(MR, mc - i0);
-            int dst = panel * KC * MR;
+            int dst = panel * kc * MR;
             for (int p = 0; p < kc; p++, dst += MR) {
                 int src = ao + (ic + i0) * ars + (pc + p) * acs;
                 for (int r = 0; r < h; r++) aPack[dst + r] = a[src + r * ars];
@@ -143,21 +182,21 @@ final class VecGemm {
         }
     }
 
-    private static void macro(Gemm g, int co, float[] aPack, float[] bPack, int ic, int mc, int jc, int nc, int kc,
-                              int p0, int p1, boolean acc) {
-        float[] c = g.c().floats();
+    /** All MR×NR tiles of C[ic.., jc..] from the packed blocks; the B panel is the one reused from L1. */
+    private static void macro(Gemm g, int co, Buffers buf, int ic, int mc, int jc, int nc, int kc, boolean acc) {
+        float[] c = g.c().floats(), aPack = buf.a, bPack = buf.b, tile = buf.tile;
         int crs = g.cRowStride();
-        float[] tile = null;
-        for (int panel = p0; panel < p1; panel++) {
+        for (int panel = 0; panel * NR < nc; panel++) {
             int j0 = panel * NR, w = Math.min(NR, nc - j0);
+            int bi = panel * kc * NR;
             for (int i0 = 0; i0 < mc; i0 += MR) {
                 int h = Math.min(MR, mc - i0);
+                int ai = (i0 / MR) * kc * MR;
                 int cOff = co + (ic + i0) * crs + jc + j0;
                 if (h == MR && w == NR) {
-                    micro(kc, aPack, (i0 / MR) * KC * MR, bPack, panel * KC * NR, c, cOff, crs, acc);
+                    micro6(kc, aPack, ai, bPack, bi, c, cOff, crs, acc);
                 } else { // edge tile: compute a full tile into scratch, copy the valid part
-                    if (tile == null) tile = new float[MR * NR];
-                    micro(kc, aPack, (i0 / MR) * KC * MR, bPack, panel * KC * NR, tile, 0, NR, false);
+                    micro6(kc, aPack, ai, bPack, bi, tile, 0, NR, false);
                     for (int r = 0; r < h; r++) {
                         for (int j = 0; j < w; j++) {
                             int ci = cOff + r * crs + j;
@@ -170,7 +209,7 @@ final class VecGemm {
     }
 
     /** The 6 × 2L register tile: C[0..6, 0..2L) (+)= Apanel · Bpanel over kc. */
-    private static void micro(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int crs, boolean acc) {
+    private static void micro6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int crs, boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
@@ -203,5 +242,31 @@ final class VecGemm {
         }
         v0.intoArray(c, ci);
         v1.intoArray(c, ci + L);
+    }
+
+    /** C[i0..i1, j0..j1) = act(C + bias): the fused epilogue, a no-op without bias and activation. */
+    private static void epilogue(Gemm g, int co, int i0, int i1, int j0, int j1) {
+        if (!g.hasEpilogue()) return;
+        float[] c = g.c().floats(), bias = g.bias() == null ? null : g.bias().floats();
+        UnaryOp act = g.activation();
+        boolean simdAct = act == null || VecElementwise.vectorized(act);
+        int crs = g.cRowStride();
+        for (int i = i0; i < i1; i++) {
+            int row = co + i * crs;
+            int j = j0;
+            if (simdAct) {
+                for (; j <= j1 - L; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, c, row + j);
+                    if (bias != null) v = v.add(FloatVector.fromArray(S, bias, j));
+                    if (act != null) v = VecElementwise.apply(act, v, 0f, 0f);
+                    v.intoArray(c, row + j);
+                }
+            }
+            for (; j < j1; j++) {
+                float v = c[row + j];
+                if (bias != null) v += bias[j];
+                c[row + j] = act == null ? v : ScalarMath.unary(act, v, 0f, 0f);
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ final class VecRows {
                 FloatVector acc = FloatVector.zero(S);
                 int c = 0;
                 for (; c <= cols - L; c += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, base + c).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, base + c).sub(max));
                     if (!log) e.intoArray(out, base + c);
                     acc = acc.add(e);
                 }
@@ -70,7 +70,7 @@ final class VecRows {
                 c = 0;
                 for (; c <= cols - L; c += L) {
                     FloatVector g = FloatVector.fromArray(S, dy, base + c), yv = FloatVector.fromArray(S, y, base + c);
-                    FloatVector d = log ? g.sub(yv.lanewise(VectorOperators.EXP).mul(dot)) : yv.mul(g.sub(dot));
+                    FloatVector d = log ? g.sub(VecMath.exp(yv).mul(dot)) : yv.mul(g.sub(dot));
                     d.intoArray(dx, base + c);
                 }
                 for (; c < cols; c++) {

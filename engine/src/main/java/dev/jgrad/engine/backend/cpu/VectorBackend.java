@@ -108,4 +108,23 @@ public final class VectorBackend extends ScalarBackend {
         VecAttention.backward(s, q.floats(), k.floats(), v.floats(), bias == null ? null : bias.floats(), biasLayout,
                 out.floats(), lse.floats(), dOut.floats(), dq.floats(), dk.floats(), dv.floats());
     }
+
+    @Override
+    public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
+                      float eps, float weightDecay, float bias1, float bias2) {
+        VecOptim.adamw(param.floats(), grad.floats(), m.floats(), v.floats(), n, lr, beta1, beta2, eps, weightDecay,
+                bias1, bias2);
+    }
+
+    /** Same-dtype contiguous copies split over the pool: one core cannot saturate memory bandwidth alone. */
+    @Override
+    public void copy(Storage src, Layout s, Storage dst, Layout d) {
+        if (src.dtype() == dst.dtype() && s.isContiguous() && d.isContiguous() && s.numel() > 4 * GRAIN) {
+            Object a = src.data(), b = dst.data();
+            int so = s.offset(), dOff = d.offset();
+            Parallel.forRange(s.numel(), 4 * GRAIN, (lo, hi) -> System.arraycopy(a, so + (int) lo, b, dOff + (int) lo, (int) (hi - lo)));
+        } else {
+            super.copy(src, s, dst, d);
+        }
+    }
 }

@@ -1,0 +1,82 @@
+package dev.jgrad.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Arguments and output shape of {@code jgrad bench}, on tiny sizes (timings are not checked). */
+class BenchCommandTest {
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static final String[] QUICK = {"--warmup", "1", "--iters", "2", "--min-time-ms", "0", "--threads", "2"};
+
+    private static String[] args(String... head) {
+        String[] all = new String[head.length + QUICK.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(QUICK, 0, all, head.length, QUICK.length);
+        return all;
+    }
+
+    @Test
+    void everyKernelPrintsOneJsonObjectWithTheAgreedFields() throws Exception {
+        String[][] cases = {
+                {"gemm", "--n", "33"}, {"softmax", "--rows", "3", "--cols", "9"}, {"layernorm", "--rows", "3", "--cols", "9"},
+                {"gelu", "--n", "100"}, {"copy", "--n", "100"}};
+        for (String[] c : cases) {
+            String[] a = new String[c.length + 1];
+            System.arraycopy(c, 0, a, 0, c.length);
+            a[c.length] = "--json";
+            Result r = run(args(a));
+            assertEquals(0, r.code, r.err);
+            JsonNode j = new ObjectMapper().readTree(r.out);
+            assertEquals(c[0], j.get("kernel").asText());
+            assertEquals(2, j.get("threads").asInt());
+            assertEquals(c[0].equals("gemm") ? "GFLOP/s" : "GB/s", j.get("unit").asText());
+            for (String f : new String[] {"median", "min", "max"}) assertTrue(j.get(f).asDouble() > 0, f + " in " + r.out);
+            assertTrue(j.get("min").asDouble() <= j.get("median").asDouble() && j.get("median").asDouble() <= j.get("max").asDouble());
+            if (c[1].equals("--n")) assertEquals(Integer.parseInt(c[2]), j.get("n").asInt());
+            else {
+                assertEquals(3, j.get("rows").asInt());
+                assertEquals(9, j.get("cols").asInt());
+            }
+        }
+    }
+
+    @Test
+    void textOutputAndScalarBackend() {
+        Result r = run(args("gemm", "--n", "8", "--backend", "scalar"));
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.out.startsWith("gemm {n=8} threads=2 backend=cpu-scalar: median "), r.out);
+        assertTrue(r.out.contains("GFLOP/s"), r.out);
+    }
+
+    @Test
+    void badArgumentsAreClearErrors() {
+        String[][] bad = {
+                {"matmul"}, {"gemm", "--n", "0"}, {"gemm", "--rows", "3"}, {"softmax", "--n", "5"}, {"gelu", "--threads", "0"},
+                {"copy", "--backend", "gpu"}, {"gemm", "--iters", "0"}, {"gemm", "--n", "abc"}, {}};
+        for (String[] b : bad) {
+            Result r = run(b);
+            assertNotEquals(0, r.code, String.join(" ", b));
+            assertTrue(r.err.length() > 0, "an error message for " + String.join(" ", b));
+        }
+        assertTrue(run("matmul").err.contains("unknown kernel 'matmul'"));
+    }
+}

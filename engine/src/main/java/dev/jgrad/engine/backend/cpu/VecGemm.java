@@ -3,6 +3,7 @@ package dev.jgrad.engine.backend.cpu;
 import dev.jgrad.engine.backend.Gemm;
 import dev.jgrad.engine.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -86,21 +87,44 @@ final class VecGemm {
         }
     }
 
-    /** C[i, :] (+)= Σ_p A[i, p]·B[p, :], vectorized along the row of B when B's rows are contiguous. */
+    /**
+     * Unpacked product for tiny matrices (attention heads of short sequences): packing would cost more than
+     * it saves. Two SIMD forms, chosen by which operand is contiguous along the shared dim:
+     * <ul>
+     *   <li>B's rows contiguous (bcs = 1): C[i, :] += A[i, p]·B[p, :], lanes along N;</li>
+     *   <li>A's rows and B's columns contiguous along K (A·Xᵀ, e.g. q·kᵀ): C[i, j] = A[i, :]·B[:, j], lanes
+     *       along K;</li>
+     * </ul>
+     * anything else, and the tails, run scalar.
+     */
     private static void small(Gemm g, int ao, int bo, int co) {
         float[] a = g.a().floats(), b = g.b().floats(), c = g.c().floats();
         int m = g.m(), n = g.n(), k = g.k();
         int ars = g.aRowStride(), acs = g.aColStride(), brs = g.bRowStride(), bcs = g.bColStride(), crs = g.cRowStride();
+        boolean dotForm = !(bcs == 1 && n >= L) && acs == 1 && brs == 1 && k >= L;
         for (int i = 0; i < m; i++) {
-            int ci = co + i * crs;
+            int ci = co + i * crs, ai = ao + i * ars;
+            if (dotForm) {
+                for (int j = 0; j < n; j++) {
+                    int bj = bo + j * bcs;
+                    FloatVector acc = FloatVector.zero(S);
+                    int p = 0;
+                    for (; p <= k - L; p += L) acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), acc);
+                    float dot = acc.reduceLanes(VectorOperators.ADD);
+                    for (; p < k; p++) dot += a[ai + p] * b[bj + p];
+                    c[ci + j] = g.accumulate() ? c[ci + j] + dot : dot;
+                }
+                continue;
+            }
             if (!g.accumulate()) Arrays.fill(c, ci, ci + n, 0f);
             for (int p = 0; p < k; p++) {
-                float av = a[ao + i * ars + p * acs];
+                float av = a[ai + p * acs];
                 int bp = bo + p * brs;
                 int j = 0;
                 if (bcs == 1) {
+                    FloatVector va = FloatVector.broadcast(S, av);
                     for (; j <= n - L; j += L) {
-                        FloatVector.fromArray(S, b, bp + j).fma(FloatVector.broadcast(S, av), FloatVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
+                        FloatVector.fromArray(S, b, bp + j).fma(va, FloatVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
                     }
                 }
                 for (; j < n; j++) c[ci + j] += av * b[bp + j * bcs];

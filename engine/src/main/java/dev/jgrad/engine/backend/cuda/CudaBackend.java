@@ -75,6 +75,12 @@ public final class CudaBackend implements Backend {
         return dev.allocator().stats();
     }
 
+    /** Runs the garbage collector so the blocks of storages that died return to the cache. */
+    public void collect() {
+        dev.makeCurrent();
+        dev.allocator().collect();
+    }
+
     /** Runs the garbage collector so storages that died return their blocks, then frees the cache to the driver. */
     public void emptyCache() {
         dev.makeCurrent();

@@ -50,7 +50,10 @@ public record Device(Kind kind, int index) {
         return kind == Kind.CPU ? "cpu" : "cuda:" + index;
     }
 
-    /** Looks for the driver once per process; loading no native code, so it is safe on any machine. */
+    /**
+     * Looks for the driver once per process. Without libcuda.so.1 it loads no native code, so it is safe on
+     * any machine; with it, {@code CudaRuntime.probe} initializes the driver and reports what fails.
+     */
     private static final class CudaProbe {
         static final String REASON = probe();
 
@@ -61,7 +64,16 @@ public record Device(Kind kind, int index) {
             String ld = System.getenv("LD_LIBRARY_PATH");
             if (ld != null) for (String d : ld.split(":")) driver |= !d.isEmpty() && Files.exists(Path.of(d, "libcuda.so.1"));
             if (!driver) return "no NVIDIA driver found (libcuda.so.1 is not installed on this machine)";
-            return "the CUDA backend is not part of this build yet (issue: CUDA backend through JCuda)";
+            String opt = System.getProperty("jgrad.cuda");
+            if (opt != null && opt.trim().equalsIgnoreCase("false")) return "CUDA is disabled by -Djgrad.cuda=false";
+            // Only now, with a driver present, may JCuda load its native library (cuInit, cuDeviceGetCount).
+            try {
+                Class<?> c = Class.forName("dev.jgrad.engine.backend.cuda.CudaRuntime");
+                return (String) c.getMethod("probe").invoke(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+                return "the CUDA backend failed to initialize: " + cause;
+            }
         }
     }
 }

@@ -7,6 +7,10 @@ package dev.jgrad.engine;
  * <p>A storage carries a <em>version counter</em> that every in-place write increments. Ops that save a
  * tensor for their backward pass remember the version they saw, and backward fails loudly if it changed
  * (see {@link dev.jgrad.engine.autograd.Saved}).
+ *
+ * <p>A host storage holds a Java array. A device storage ({@link #onDevice}) holds an opaque handle that only
+ * its backend understands (for CUDA, a device pointer); its elements are reached by copying the tensor to the
+ * host ({@code tensor.cpu()}), and the array accessors fail with a message saying so.
  */
 public final class Storage {
     private final DType dtype;
@@ -33,6 +37,18 @@ public final class Storage {
         return new Storage(dtype, Device.CPU, data, size);
     }
 
+    /**
+     * A storage in device memory: {@code handle} is the backend's own reference to it (for CUDA a
+     * {@code CudaBuffer}); {@code size} counts elements. Only backends call this.
+     */
+    public static Storage onDevice(DType dtype, Device device, Object handle, int size) {
+        if (device.kind() == Device.Kind.CPU) throw new IllegalArgumentException("onDevice: use allocate or wrap for host storages");
+        return new Storage(dtype, device, handle, size);
+    }
+
+    /** Whether the elements live in a Java array on the host. */
+    public boolean isHost() { return device.kind() == Device.Kind.CPU; }
+
     /** Wraps a host array without copying it. */
     public static Storage wrap(float[] data) { return new Storage(DType.FLOAT32, Device.CPU, data, data.length); }
     /** Wraps a host array without copying it. */
@@ -58,16 +74,25 @@ public final class Storage {
     public long[] longs() { return (long[]) hostData(DType.INT64); }
     /** The backing array of an int8 or bool host storage. */
     public byte[] bytes() {
+        requireHost();
         if (dtype != DType.INT8 && dtype != DType.BOOL) throw new IllegalStateException("storage holds " + dtype + ", not bytes");
         return (byte[]) data;
     }
 
-    /** The raw backing object (a Java array on the host). */
+    /** The raw backing object: a Java array on the host, the backend's handle on a device. */
     public Object data() { return data; }
 
     private Object hostData(DType expected) {
+        requireHost();
         if (dtype != expected) throw new IllegalStateException("storage holds " + dtype + ", not " + expected);
         return data;
+    }
+
+    private void requireHost() {
+        if (!isHost()) {
+            throw new IllegalStateException("this " + dtype + " storage lives in " + device + " memory, not in a host array;"
+                    + " copy the tensor to the host first with tensor.cpu()");
+        }
     }
 
     /** Current version; see the class comment. */

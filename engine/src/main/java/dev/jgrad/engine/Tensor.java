@@ -161,7 +161,7 @@ public final class Tensor {
             throw new IllegalStateException("backward() needs a one-element output, this one has shape "
                     + java.util.Arrays.toString(layout.shape()) + "; pass the output gradient explicitly");
         }
-        Autograd.backward(this, Creation.full(1f, DType.FLOAT32, layout.shape()), false);
+        Autograd.backward(this, Creation.full(1f, DType.FLOAT32, layout.shape()).to(device()), false);
     }
 
     /** Backpropagates with an explicit gradient of the same shape as this tensor. */

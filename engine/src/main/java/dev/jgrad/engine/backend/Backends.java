@@ -1,6 +1,7 @@
 package dev.jgrad.engine.backend;
 
 import dev.jgrad.engine.Device;
+import dev.jgrad.engine.Storage;
 import dev.jgrad.engine.backend.cpu.ScalarBackend;
 
 /**
@@ -12,13 +13,28 @@ import dev.jgrad.engine.backend.cpu.ScalarBackend;
  */
 public final class Backends {
     private static volatile Backend cpu;
+    private static final java.util.Map<Integer, Backend> CUDA = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Backends() {}
 
     /** The backend that runs ops on {@code device}. */
     public static Backend forDevice(Device device) {
         if (device.kind() == Device.Kind.CPU) return cpu();
-        throw new IllegalArgumentException("device " + device + " is not available: " + Device.cudaUnavailableReason());
+        if (!Device.cudaAvailable()) {
+            throw new IllegalArgumentException("device " + device + " is not available: " + Device.cudaUnavailableReason());
+        }
+        return CUDA.computeIfAbsent(device.index(), i -> dev.jgrad.engine.backend.cuda.CudaBackend.create(device));
+    }
+
+    /**
+     * Copies a whole storage to another device (host↔device, or between devices through the host). The only
+     * place where data crosses devices; {@code Tensor.to(Device)} calls it.
+     */
+    public static Storage transfer(Storage src, Device to) {
+        if (src.device().equals(to)) return src;
+        if (src.device().kind() == Device.Kind.CUDA && to.kind() == Device.Kind.CUDA) return transfer(transfer(src, Device.CPU), to);
+        if (to.kind() == Device.Kind.CUDA) return ((dev.jgrad.engine.backend.cuda.CudaBackend) forDevice(to)).upload(src);
+        return ((dev.jgrad.engine.backend.cuda.CudaBackend) forDevice(src.device())).download(src);
     }
 
     /** The CPU backend chosen for this process. */

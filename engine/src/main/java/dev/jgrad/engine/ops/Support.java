@@ -14,11 +14,17 @@ import java.util.Arrays;
 public final class Support {
     private Support() {}
 
-    /** The backend for the tensors' common device; mixed devices are an error naming the op. */
+    /**
+     * The backend for the tensors' common device; mixed devices are an error naming the op. As in PyTorch, a
+     * 0-dim host tensor (a scalar such as {@code Tensor.scalar(0f)}) may join tensors on another device: the
+     * device backend reads it from the host.
+     */
     public static Backend backend(String op, Tensor... tensors) {
+        boolean onDevice = false;
+        for (Tensor t : tensors) onDevice |= t != null && t.device().kind() != Device.Kind.CPU;
         Device d = null;
         for (Tensor t : tensors) {
-            if (t == null) continue;
+            if (t == null || (onDevice && t.dim() == 0 && t.device().kind() == Device.Kind.CPU)) continue;
             if (d == null) d = t.device();
             else if (!d.equals(t.device())) {
                 throw new IllegalArgumentException(op + ": tensors are on different devices (" + d + " and " + t.device() + ")");

@@ -7,6 +7,7 @@ import dev.jgrad.engine.autograd.GradMode;
 import dev.jgrad.nn.optim.AdamW;
 import dev.jgrad.nn.optim.GradClip;
 import dev.jgrad.nn.optim.ParamGroup;
+import dev.jgrad.nn.schedule.LRScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -58,10 +59,12 @@ class LearningTest {
         Generator gen = new Generator(1);
         LayerConfig layer = LayerConfig.of(64, 4, 128, 0f, LayerConfig.Activation.GELU).withNormFirst(true);
         EncoderDecoder model = new EncoderDecoder(ModelConfig.of(VOCAB, 16, layer, 2).withPositions(Positions.SINUSOIDAL).withPadId(PAD), gen);
-        AdamW opt = new AdamW(ParamGroup.all(model), 2e-3, 0.9, 0.98, 1e-9, 0.0, false);
+        int steps = 800;
+        AdamW opt = new AdamW(ParamGroup.all(model), 3e-3, 0.9, 0.98, 1e-9, 0.0, false);
+        LRScheduler schedule = LRScheduler.cosineWithWarmup(opt, 50, steps); // warm up, then anneal to 0
         Generator data = new Generator(2);
         Set<String> seen = new HashSet<>();
-        for (int step = 0; step < 700; step++) {
+        for (int step = 0; step < steps; step++) {
             Batch b = batch(data, 64, null, seen);
             Tensor logits = model.forward(b.src, b.srcPad, b.tgtIn, b.tgtPad);               // [B, T, V]
             Tensor loss = F.crossEntropy(logits.reshape(-1, VOCAB), b.tgtOut.reshape(-1));
@@ -69,6 +72,7 @@ class LearningTest {
             loss.backward();
             GradClip.clipGradNorm(model.parameters(), 1.0);
             opt.step();
+            schedule.step();
         }
         Batch test = batch(new Generator(3), 200, seen, null);                                // held out
         long[][] out = model.greedy(test.src, test.srcPad, BOS, EOS, 8);

@@ -21,54 +21,69 @@ final class VecElementwise {
     static void unary(UnaryOp op, float a, float b, float[] x, Layout xl, float[] out) {
         StridedLoop loop = new StridedLoop(xl, Layout.contiguous(xl.shape()));
         int sx = loop.innerStride(0);
-        boolean simd = sx == 1 && vectorized(op);
+        Run simd = sx == 1 ? kernel(op, a, b) : null;
         Parallel.forRange(loop.size(), VectorBackend.GRAIN, (lo, hi) -> loop.forEach(lo, hi, (off, n) -> {
-            int i = 0;
-            if (simd) {
-                for (; i <= n - L; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, off[0] + i);
-                    apply(op, v, a, b).intoArray(out, off[1] + i);
-                }
-            }
+            int i = simd == null ? 0 : simd.run(x, off[0], out, off[1], n);
             for (; i < n; i++) out[off[1] + i] = ScalarMath.unary(op, x[off[0] + i * sx], a, b);
         }));
     }
 
-    /** Ops with a lane-wise implementation below; the rest (POW, SIGN, the rarer derivatives) run scalar. */
-    static boolean vectorized(UnaryOp op) {
-        return switch (op) {
-            case NEG, EXP, LOG, SQRT, RSQRT, ABS, TANH, SIGMOID, RELU, RELU_GRAD, GELU_ERF, GELU_ERF_GRAD,
-                 GELU_TANH, SILU, SILU_GRAD, AFFINE, CLAMP -> true;
-            default -> false;
-        };
+    /** A SIMD loop over one contiguous run; returns how many elements it did (the rest is the scalar tail). */
+    @FunctionalInterface
+    interface Run {
+        int run(float[] x, int xo, float[] out, int oo, int n);
     }
 
     /**
-     * One lane-wise op. Kept under C2's inlining limit for hot methods (325 bytecodes) by moving every
-     * multi-step formula into its own helper: if this switch were not inlined into the loop, each vector
-     * would be boxed into a heap object per call and the kernel would run 20× slower.
+     * The SIMD loop of each op, or null for ops without one (POW, SIGN, the rarer derivatives run scalar).
+     *
+     * <p>Why one lambda per op rather than one loop with a switch inside: C2 compiles each lambda on its own,
+     * inlining only that op's formula. A single loop that dispatched on the op inlined every formula into one
+     * method, ran out of its inlining budget on the long ones (GELU's backward, two exps), and then boxed each
+     * vector into a heap object per call: 3–20× slower, depending on which ops ran first.
      */
-    static FloatVector apply(UnaryOp op, FloatVector x, float a, float b) {
+    static Run kernel(UnaryOp op, float a, float b) {
         return switch (op) {
-            case NEG -> x.neg();
-            case EXP -> VecMath.exp(x);
-            case LOG -> x.lanewise(VectorOperators.LOG);
-            case SQRT -> x.sqrt();
-            case RSQRT -> x.broadcast(1f).div(x.sqrt());
-            case ABS -> x.abs();
-            case TANH -> x.lanewise(VectorOperators.TANH);
-            case SIGMOID -> sigmoid(x);
-            case RELU -> x.max(0f);
-            case RELU_GRAD -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f));
-            case GELU_ERF -> geluErf(x);
-            case GELU_ERF_GRAD -> geluErfGrad(x);
-            case GELU_TANH -> geluTanh(x);
-            case SILU -> x.mul(sigmoid(x));
-            case SILU_GRAD -> siluGrad(x);
-            case AFFINE -> x.fma(a, b);
-            case CLAMP -> x.max(a).min(b);
-            default -> throw new IllegalStateException("no SIMD form for " + op);
+            case NEG -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).neg().intoArray(out, oo + i); return i; };
+            case EXP -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) VecMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case LOG -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); return i; };
+            case SQRT -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).sqrt().intoArray(out, oo + i); return i; };
+            case RSQRT -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) rsqrt(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case ABS -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).abs().intoArray(out, oo + i); return i; };
+            case TANH -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case SIGMOID -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case RELU -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(out, oo + i); return i; };
+            case RELU_GRAD -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) reluGrad(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case GELU_ERF -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) geluErf(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case GELU_ERF_GRAD -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) geluErfGrad(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case GELU_TANH -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) geluTanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case SILU -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) silu(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case SILU_GRAD -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) siluGrad(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case AFFINE -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).fma(a, b).intoArray(out, oo + i); return i; };
+            case CLAMP -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).max(a).min(b).intoArray(out, oo + i); return i; };
+            default -> null;
         };
+    }
+
+    /** Whether {@link #kernel} has a SIMD loop for op. */
+    static boolean vectorized(UnaryOp op) {
+        return kernel(op, 0f, 0f) != null;
+    }
+
+    private static FloatVector rsqrt(FloatVector x) {
+        return x.broadcast(1f).div(x.sqrt());
+    }
+
+    private static FloatVector reluGrad(FloatVector x) {
+        return x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f));
+    }
+
+    private static FloatVector silu(FloatVector x) {
+        return x.mul(sigmoid(x));
+    }
+
+    private static FloatVector tanh(FloatVector x) {
+        return x.lanewise(VectorOperators.TANH);
     }
 
     private static FloatVector geluErf(FloatVector x) {
@@ -83,7 +98,7 @@ final class VecElementwise {
 
     private static FloatVector geluTanh(FloatVector x) {
         FloatVector inner = x.mul(x).mul(x).mul((float) ScalarMath.GELU_C).add(x).mul((float) ScalarMath.SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+        return x.mul(0.5f).mul(tanh(inner).add(1f));
     }
 
     private static FloatVector siluGrad(FloatVector x) {

@@ -273,23 +273,20 @@ final class VecGemm {
         if (!g.hasEpilogue()) return;
         float[] c = g.c().floats(), bias = g.bias() == null ? null : g.bias().floats();
         UnaryOp act = g.activation();
-        boolean simdAct = act == null || VecElementwise.vectorized(act);
-        int crs = g.cRowStride();
+        VecElementwise.Run simdAct = act == null ? null : VecElementwise.kernel(act, 0f, 0f);
+        int crs = g.cRowStride(), w = j1 - j0;
         for (int i = i0; i < i1; i++) {
-            int row = co + i * crs;
-            int j = j0;
-            if (simdAct) {
-                for (; j <= j1 - L; j += L) {
-                    FloatVector v = FloatVector.fromArray(S, c, row + j);
-                    if (bias != null) v = v.add(FloatVector.fromArray(S, bias, j));
-                    if (act != null) v = VecElementwise.apply(act, v, 0f, 0f);
-                    v.intoArray(c, row + j);
+            int row = co + i * crs + j0;
+            if (bias != null) {
+                int j = 0;
+                for (; j <= w - L; j += L) {
+                    FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, bias, j0 + j)).intoArray(c, row + j);
                 }
+                for (; j < w; j++) c[row + j] += bias[j0 + j];
             }
-            for (; j < j1; j++) {
-                float v = c[row + j];
-                if (bias != null) v += bias[j];
-                c[row + j] = act == null ? v : ScalarMath.unary(act, v, 0f, 0f);
+            if (act != null) {
+                int j = simdAct == null ? 0 : simdAct.run(c, row, c, row, w); // in place: each lane reads before it writes
+                for (; j < w; j++) c[row + j] = ScalarMath.unary(act, c[row + j], 0f, 0f);
             }
         }
     }

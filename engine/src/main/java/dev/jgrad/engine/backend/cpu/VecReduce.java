@@ -18,6 +18,10 @@ final class VecReduce {
 
     static void reduce(ReduceOp op, float[] x, int outer, int len, int inner, float[] out) {
         long work = (long) outer * len * inner;
+        if (len == 0) { // an empty sum is 0 (empty max/min are refused by the op)
+            java.util.Arrays.fill(out, 0, outer * inner, 0f);
+            return;
+        }
         if (inner == 1) {
             long grain = Math.max(1, VectorBackend.GRAIN / Math.max(1, len));
             Parallel.forRange(outer, grain, (lo, hi) -> {
@@ -37,64 +41,74 @@ final class VecReduce {
         }
     }
 
-    private static float identity(ReduceOp op) {
-        return switch (op) {
-            case SUM -> 0f;
-            case MAX -> Float.NEGATIVE_INFINITY;
-            case MIN -> Float.POSITIVE_INFINITY;
-        };
-    }
-
-    private static FloatVector combine(ReduceOp op, FloatVector acc, FloatVector v) {
-        return switch (op) {
-            case SUM -> acc.add(v);
-            case MAX -> acc.max(v);
-            case MIN -> acc.min(v);
-        };
-    }
-
-    private static float combine(ReduceOp op, float acc, float v) {
-        return switch (op) {
-            case SUM -> acc + v;
-            case MAX -> Float.isNaN(v) ? v : Math.max(acc, v);
-            case MIN -> Float.isNaN(v) ? v : Math.min(acc, v);
-        };
-    }
-
-    /** Reduces x[base .. base+len). Four accumulators hide the add latency. */
+    /**
+     * Reduces x[base .. base+len). One loop per op, with the op fixed inside it: a loop that asked "which op?"
+     * per vector kept C2 from keeping the accumulators in registers (every vector was boxed).
+     */
     static float reduceRow(ReduceOp op, float[] x, int base, int len) {
-        float id = identity(op);
-        FloatVector a0 = FloatVector.broadcast(S, id), a1 = a0, a2 = a0, a3 = a0;
+        return switch (op) {
+            case SUM -> sumRow(x, base, len);
+            case MAX -> maxRow(x, base, len);
+            case MIN -> -maxRowOfNegated(x, base, len);
+        };
+    }
+
+    /** Four accumulators hide the latency of the adds. */
+    private static float sumRow(float[] x, int base, int len) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= len - 4 * L; i += 4 * L) {
-            a0 = combine(op, a0, FloatVector.fromArray(S, x, base + i));
-            a1 = combine(op, a1, FloatVector.fromArray(S, x, base + i + L));
-            a2 = combine(op, a2, FloatVector.fromArray(S, x, base + i + 2 * L));
-            a3 = combine(op, a3, FloatVector.fromArray(S, x, base + i + 3 * L));
+            a0 = a0.add(FloatVector.fromArray(S, x, base + i));
+            a1 = a1.add(FloatVector.fromArray(S, x, base + i + L));
+            a2 = a2.add(FloatVector.fromArray(S, x, base + i + 2 * L));
+            a3 = a3.add(FloatVector.fromArray(S, x, base + i + 3 * L));
         }
-        for (; i <= len - L; i += L) a0 = combine(op, a0, FloatVector.fromArray(S, x, base + i));
-        FloatVector acc = combine(op, combine(op, a0, a1), combine(op, a2, a3));
-        float r = switch (op) {
-            case SUM -> acc.reduceLanes(VectorOperators.ADD);
-            case MAX -> acc.reduceLanes(VectorOperators.MAX);
-            case MIN -> acc.reduceLanes(VectorOperators.MIN);
-        };
-        for (; i < len; i++) r = combine(op, r, x[base + i]);
+        for (; i <= len - L; i += L) a0 = a0.add(FloatVector.fromArray(S, x, base + i));
+        float r = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) r += x[base + i];
         return r;
     }
 
-    /** out[o + q] = reduce_r x[base + r*inner + q] for q in [q0, q1). */
+    private static float maxRow(float[] x, int base, int len) {
+        FloatVector a = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i <= len - L; i += L) a = a.max(FloatVector.fromArray(S, x, base + i));
+        float r = a.reduceLanes(VectorOperators.MAX);
+        for (; i < len; i++) r = Float.isNaN(x[base + i]) ? x[base + i] : Math.max(r, x[base + i]);
+        return r;
+    }
+
+    private static float maxRowOfNegated(float[] x, int base, int len) {
+        FloatVector a = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i <= len - L; i += L) a = a.max(FloatVector.fromArray(S, x, base + i).neg());
+        float r = a.reduceLanes(VectorOperators.MAX);
+        for (; i < len; i++) r = Float.isNaN(x[base + i]) ? x[base + i] : Math.max(r, -x[base + i]);
+        return r;
+    }
+
+    /** out[o + q] = reduce_r x[base + r·inner + q] for q in [q0, q1): lanes along q, rows accumulated. */
     private static void reduceColumns(ReduceOp op, float[] x, int base, int len, int inner, int q0, int q1, float[] out, int o) {
-        float id = identity(op);
         int q = q0;
         for (; q <= q1 - L; q += L) {
-            FloatVector acc = FloatVector.broadcast(S, id);
-            for (int r = 0; r < len; r++) acc = combine(op, acc, FloatVector.fromArray(S, x, base + r * inner + q));
+            FloatVector acc = FloatVector.fromArray(S, x, base + q);
+            switch (op) { // one loop per op, for the reason given on reduceRow
+                case SUM -> { for (int r = 1; r < len; r++) acc = acc.add(FloatVector.fromArray(S, x, base + r * inner + q)); }
+                case MAX -> { for (int r = 1; r < len; r++) acc = acc.max(FloatVector.fromArray(S, x, base + r * inner + q)); }
+                case MIN -> { for (int r = 1; r < len; r++) acc = acc.min(FloatVector.fromArray(S, x, base + r * inner + q)); }
+            }
             acc.intoArray(out, o + q);
         }
         for (; q < q1; q++) {
-            float acc = id;
-            for (int r = 0; r < len; r++) acc = combine(op, acc, x[base + r * inner + q]);
+            float acc = x[base + q];
+            for (int r = 1; r < len; r++) {
+                float v = x[base + r * inner + q];
+                acc = switch (op) {
+                    case SUM -> acc + v;
+                    case MAX -> Float.isNaN(v) ? v : Math.max(acc, v);
+                    case MIN -> Float.isNaN(v) ? v : Math.min(acc, v);
+                };
+            }
             out[o + q] = acc;
         }
     }

@@ -9,6 +9,8 @@ Workloads (the shapes of ../shared/anchors, w1_sgemm.py numpy and w5_membound.py
   layernorm 4096x768           F.layer_norm (affine)
   gelu      16M floats         F.gelu (erf)
   copy      64M floats (256MB) dst.copy_(src)
+  W2 encoder-step / encoder-infer, W3 decoder-step, W6 mha seq 128/512 (w2_encoder.py, w3_decoder.py, w6_mha.py,
+     models.py): ms per step, lower is better, so their ratio target is "<= 1.0x"
 
 Method: for every round, thread count and workload, jgrad (`java ... dev.jgrad.cli.BenchCommand <kernel> --json`,
 a fresh JVM with warm-up) and then the reference (a fresh Python process timed with the anchors' common.bench)
@@ -37,8 +39,52 @@ def workloads(sizes):
         ("layernorm 4096x768", ["layernorm", "--rows", "4096", "--cols", "768"], ("layernorm",), "GB/s", 1.5),
         ("gelu(erf) 16M", ["gelu", "--n", str(16 << 20)], ("gelu",), "GB/s", 1.5),
         ("copy 256MB", ["copy", "--n", str(64 << 20)], ("copy",), "GB/s", None),
+        ("W2 encoder-step", ["encoder-step"], ("w2_train",), "ms", 1.0),
+        ("W2 encoder-infer", ["encoder-infer"], ("w2_infer",), "ms", None),
+        ("W3 decoder-step", ["decoder-step"], ("w3_train",), "ms", 1.0),
+        ("W6 mha seq=128", ["mha", "--n", "128"], ("w6", 128), "ms", None),
+        ("W6 mha seq=512", ["mha", "--n", "512"], ("w6", 512), "ms", None),
     ]
     return w
+
+
+def model_reference(spec, torch):
+    """The PyTorch side of the model workloads, exactly as the anchors build them; returns (step, impl)."""
+    import torch.nn.functional as F
+    from models import EncoderClassifier, DecoderLM, encoder_batch, lm_batch, VOCAB
+    kind = spec[0]
+    if kind in ("w2_train", "w2_infer"):
+        ids, pad_mask, labels = encoder_batch()
+        model = EncoderClassifier()
+        if kind == "w2_infer":
+            model.eval()
+            def step():
+                with torch.no_grad():
+                    model(ids, pad_mask)
+            return step
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+        model.train()
+        def step():
+            opt.zero_grad(set_to_none=True)
+            F.cross_entropy(model(ids, pad_mask), labels).backward()
+            opt.step()
+        return step
+    if kind == "w3_train":
+        x, y = lm_batch()
+        model = DecoderLM(tied=False)
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+        model.train()
+        def step():
+            opt.zero_grad(set_to_none=True)
+            F.cross_entropy(model(x).reshape(-1, VOCAB), y.reshape(-1)).backward()
+            opt.step()
+        return step
+    mha = torch.nn.MultiheadAttention(256, 4, batch_first=True).eval()
+    x = torch.randn(16, spec[1], 256)
+    def step():
+        with torch.no_grad():
+            mha(x, x, x, need_weights=False)
+    return step
 
 
 # ------------------------------------------------------------------ reference side (runs in a child process)
@@ -60,6 +106,15 @@ def ref_worker(spec, threads, anchors):
         fn, work, impl = (lambda: np.matmul(a, b, out=c)), 2.0 * n ** 3, "numpy " + np.__version__
         big = n >= 2048
         r = bench(fn, warmup=1 if big else 2, min_reps=3 if big else 5, max_reps=30, budget_s=3.0)
+    elif kind in ("w2_train", "w2_infer", "w3_train", "w6"):
+        import warnings
+        warnings.filterwarnings("ignore")
+        torch = setup_torch(threads)
+        step = model_reference(spec, torch)
+        r = bench(step, warmup=2, min_reps=5, max_reps=20, budget_s=4.0)
+        print(json.dumps(dict(median=r["median_s"] * 1e3, min=r["min_s"] * 1e3, max=r["max_s"] * 1e3,
+                              impl="torch " + torch.__version__, blas=[])))
+        return
     else:
         torch = setup_torch(threads)
         import torch.nn.functional as F
@@ -168,9 +223,11 @@ def main():
             c = results[(name, t)]
             jm, rm = statistics.median(c["jgrad"]), statistics.median(c["ref"])
             ratio = jm / rm
-            met = "" if target is None else ("yes" if ratio >= target else "**no**")
-            lines.append("| %s | %d | %.1f | %.1f | %s | %.2f | %s | %s |" % (
-                name, t, jm, rm, unit, ratio, "-" if target is None else "≥ %.1f×" % target, met))
+            lower_is_better = unit == "ms"
+            ok = target is not None and (ratio <= target if lower_is_better else ratio >= target)
+            met = "" if target is None else ("yes" if ok else "**no**")
+            shown = "-" if target is None else ("≤ %.1f×" if lower_is_better else "≥ %.1f×") % target
+            lines.append("| %s | %d | %.1f | %.1f | %s | %.2f | %s | %s |" % (name, t, jm, rm, unit, ratio, shown, met))
     table = "\n".join(lines)
     refs = "\n".join("- %s: %s" % (k, v) for k, v in impls.items())
     print(table)
@@ -178,12 +235,21 @@ def main():
     if a.write_results:
         java_version = subprocess.run([a.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
         cmd = "python " + " ".join([os.path.relpath(__file__, ROOT)] + sys.argv[1:])
-        with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
-            f.write("# jgrad vs numpy / PyTorch, side by side\n\n")
-            f.write("Latest output of `benchmarks/compare.py` (ratio = jgrad / reference; medians of %d interleaved rounds).\n\n" % a.rounds)
-            f.write("- date: %s\n- machine: %s\n- java: %s\n- command: `%s`\n\n" % (
-                datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), machine(), java_version, cmd))
-            f.write(table + "\n\nReferences:\n" + refs + "\n")
+        section = ("<!-- compare.py:begin -->\n"
+                   "Latest output of `benchmarks/compare.py` (ratio = jgrad / reference; medians of %d interleaved rounds).\n\n" % a.rounds
+                   + "- date: %s\n- machine: %s\n- java: %s\n- command: `%s`\n\n" % (
+                       datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), machine(), java_version, cmd)
+                   + table + "\n\nReferences:\n" + refs + "\n<!-- compare.py:end -->")
+        path = os.path.join(HERE, "RESULTS.md")
+        old = open(path).read() if os.path.exists(path) else "# jgrad vs numpy / PyTorch, side by side\n\n"
+        begin, end = old.find("<!-- compare.py:begin -->"), old.find("<!-- compare.py:end -->")
+        if begin >= 0 and end > begin:  # replace only the generated section; the analysis around it stays
+            new = old[:begin] + section + old[end + len("<!-- compare.py:end -->"):]
+        else:
+            new = old.rstrip("\n") + "\n\n" + section + "\n"
+        with open(path + ".tmp", "w") as f:
+            f.write(new)
+        os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import dev.jgrad.engine.backend.Layout;
 import dev.jgrad.engine.backend.UnaryOp;
 import dev.jgrad.engine.backend.cpu.Parallel;
 import dev.jgrad.engine.backend.cpu.VectorBackend;
+import dev.jgrad.cli.bench.ModelWorkloads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,26 +38,41 @@ import java.util.concurrent.Callable;
  * once each (the same rule as the PyTorch anchors in shared/anchors/w5_membound.py).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time a CPU kernel: gemm (GFLOP/s) or softmax, layernorm, gelu, copy (GB/s).")
+        description = "Time a CPU kernel: gemm (GFLOP/s) or softmax, layernorm, gelu, copy (GB/s); or a model "
+                + "workload of shared/anchors (ms per step): encoder-step, encoder-infer, decoder-step (W2, W3), mha (W6).")
 public final class BenchCommand implements Callable<Integer> {
 
     /** The kernels this command knows, with their default sizes (those of the PyTorch/numpy anchors). */
     enum Kernel {
-        GEMM, SOFTMAX, LAYERNORM, GELU, COPY;
+        GEMM, SOFTMAX, LAYERNORM, GELU, COPY,
+        /** W2 training step; see {@link ModelWorkloads}. */
+        ENCODER_STEP,
+        /** W2 inference (eval, no gradients). */
+        ENCODER_INFER,
+        /** W3 training step. */
+        DECODER_STEP,
+        /** W6 MultiheadAttention forward; --n is the sequence length. */
+        MHA;
 
         String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         boolean usesRowsCols() {
             return this == SOFTMAX || this == LAYERNORM;
+        }
+
+        /** Whole-model workloads report milliseconds per step (lower is better) instead of a rate. */
+        boolean isModel() {
+            return ordinal() >= ENCODER_STEP.ordinal();
         }
     }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KERNEL", description = "gemm, softmax, layernorm, gelu or copy")
+    @Parameters(index = "0", paramLabel = "KERNEL",
+            description = "gemm, softmax, layernorm, gelu, copy, encoder-step, encoder-infer, decoder-step or mha")
     String kernelName;
 
     @Option(names = "--threads", paramLabel = "T", description = "worker threads (default: all cores)")
@@ -109,6 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
             default -> throw bad("--backend must be vector or scalar, got '" + backendName + "'");
         };
         Parallel.setThreads(t);
+        if (kernel.isModel()) return model(kernel, t, backend);
 
         Workload w = switch (kernel) {
             case GEMM -> gemm(backend, positive("--n", n, 1024));
@@ -116,6 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
             case LAYERNORM -> layerNorm(backend, positive("--rows", rows, 4096), positive("--cols", cols, 768));
             case GELU -> gelu(backend, positive("--n", n, 16 << 20));
             case COPY -> copy(backend, positive("--n", n, 64 << 20));
+            default -> throw new IllegalStateException("model workloads are timed by model()");
         };
         double[] seconds = time(w.body);
         double[] rates = new double[seconds.length];
@@ -146,6 +164,46 @@ public final class BenchCommand implements Callable<Integer> {
         }
         pw.flush();
         return 0;
+    }
+
+    /** Times one of the model workloads and reports milliseconds per step. */
+    private Integer model(Kernel kernel, int t, Backend backend) throws Exception {
+        if (kernel != Kernel.MHA && n != null) throw bad(kernel.id() + " has fixed sizes (those of the anchors); it takes no --n");
+        if (rows != null || cols != null) throw bad(kernel.id() + " takes no --rows/--cols");
+        Backend before = Backends.cpu();
+        Backends.setCpu(backend);
+        try {
+            ModelWorkloads.Workload w = switch (kernel) {
+                case ENCODER_STEP -> ModelWorkloads.encoderStep();
+                case ENCODER_INFER -> ModelWorkloads.encoderInfer();
+                case DECODER_STEP -> ModelWorkloads.decoderStep();
+                default -> ModelWorkloads.mha(positive("--n", n, 128));
+            };
+            double[] ms = time(w.step());
+            for (int i = 0; i < ms.length; i++) ms[i] *= 1e3;
+            Arrays.sort(ms);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("kernel", kernel.id());
+            out.put("threads", t);
+            out.put("unit", "ms");
+            out.put("median", round(median(ms)));
+            out.put("min", round(ms[0]));
+            out.put("max", round(ms[ms.length - 1]));
+            out.putAll(w.sizes());
+            out.put("iterations", ms.length);
+            out.put("backend", backend.name());
+            PrintWriter pw = spec.commandLine().getOut();
+            if (json) {
+                pw.println(new ObjectMapper().writeValueAsString(out));
+            } else {
+                pw.printf(Locale.ROOT, "%s %s threads=%d backend=%s: median %.1f ms (min %.1f, max %.1f) over %d steps%n",
+                        kernel.id(), w.sizes(), t, backend.name(), median(ms), ms[0], ms[ms.length - 1], ms.length);
+            }
+            pw.flush();
+            return 0;
+        } finally {
+            Backends.setCpu(before);
+        }
     }
 
     /** One prepared kernel call and how much work (flops or bytes) it does. */
@@ -225,7 +283,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Kernel parseKernel() {
         for (Kernel k : Kernel.values()) if (k.id().equals(kernelName)) return k;
-        throw bad("unknown kernel '" + kernelName + "'; expected one of gemm, softmax, layernorm, gelu, copy");
+        throw bad("unknown kernel '" + kernelName + "'; expected one of gemm, softmax, layernorm, gelu, copy, "
+                + "encoder-step, encoder-infer, decoder-step, mha");
     }
 
     private int positive(String option, Integer value, int fallback) {

@@ -19,10 +19,12 @@ import dev.jgrad.engine.backend.Layout;
  *   <li>{@link Impl#FUSED}: the backend's tiled kernel with an online softmax (FlashAttention's algorithm):
  *       memory O(T) instead of O(T²), and a hand-written backward that recomputes the weights.</li>
  * </ul>
- * {@link Impl#AUTO} takes the fused kernel where it is measured to be faster: inference (no gradient needed)
- * on at least {@link #FUSED_MIN_KEYS} keys. With gradients the math path wins on the CPU (its backward is two
- * GEMMs, while the fused backward recomputes the weights), so training uses it unless FUSED is asked for,
- * e.g. to save memory on long sequences.
+ * {@link Impl#AUTO} chooses by measurement. On the CPU the math path is faster at every length we measured
+ * (W6 shapes, B 16, H 4, head dim 64, 2 threads: forward 9.1 vs 11.7 ms at T = 128, 68 vs 165 ms at T = 512;
+ * with gradients the gap is wider, since the fused backward recomputes the weights): its two products run on
+ * the packed GEMM, while the fused kernel's products are row-by-block. So AUTO takes the fused kernel only
+ * where the math path would have to hold a weight matrix larger than {@link #FUSED_MIN_WEIGHT_BYTES}: there
+ * the fused kernel's O(T) memory is what makes the call possible at all.
  */
 public final class Attention {
     private Attention() {}
@@ -30,11 +32,8 @@ public final class Attention {
     /** Which implementation to run. */
     public enum Impl { AUTO, MATH, FUSED }
 
-    /**
-     * Key count from which AUTO prefers the fused kernel for inference. Measured on the 2-core reference
-     * machine (W6 shapes: B 16, H 4, head dim 64): forward 18 vs 25 ms at T = 128, 101 vs 113 ms at T = 512.
-     */
-    public static final int FUSED_MIN_KEYS = 128;
+    /** Size of the [B, H, Tq, Tk] weight matrix from which AUTO switches to the fused kernel (1 GiB). */
+    public static final long FUSED_MIN_WEIGHT_BYTES = 1L << 30;
 
     /**
      * Options beyond q, k, v.
@@ -89,9 +88,8 @@ public final class Attention {
             throw new IllegalArgumentException("scaledDotProduct: the fused kernel supports neither attention dropout "
                     + "nor a mask that requires grad; use Impl.MATH or AUTO");
         }
-        boolean needsGrad = dev.jgrad.engine.autograd.GradMode.isEnabled()
-                && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad());
-        if (impl == Impl.AUTO) impl = fusedOk && !needsGrad && tk >= FUSED_MIN_KEYS ? Impl.FUSED : Impl.MATH;
+        long weightBytes = 4L * b * h * q.size(2) * tk;
+        if (impl == Impl.AUTO) impl = fusedOk && weightBytes >= FUSED_MIN_WEIGHT_BYTES ? Impl.FUSED : Impl.MATH;
         return impl == Impl.FUSED ? fused(q, k, v, o.mask, o.causal, scale) : math(q, k, v, o, scale);
     }
 

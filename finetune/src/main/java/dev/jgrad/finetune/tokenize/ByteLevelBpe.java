@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ByteLevelBpe implements Tokenizer {
     private static final int CACHE_LIMIT = 200_000;
 
+    private final Vocabulary tables;
     private final Map<String, Integer> vocab;
     private final String[] idToToken;
     private final List<String[]> merges;
@@ -42,19 +43,11 @@ public final class ByteLevelBpe implements Tokenizer {
      */
     public ByteLevelBpe(Map<String, Integer> vocab, List<String[]> merges, Map<String, Integer> specialTokens,
                         boolean addPrefixSpace) {
-        this.vocab = new LinkedHashMap<>(vocab);
-        this.special = new SpecialTokens(specialTokens);
+        this.tables = new Vocabulary(vocab, specialTokens);
+        this.vocab = tables.vocab;
+        this.special = tables.special;
+        this.idToToken = tables.idToToken;
         this.addPrefixSpace = addPrefixSpace;
-        int size = 0;
-        for (int id : vocab.values()) {
-            size = Math.max(size, id + 1);
-        }
-        for (int id : specialTokens.values()) {
-            size = Math.max(size, id + 1);
-        }
-        idToToken = new String[size];
-        vocab.forEach((token, id) -> idToToken[id] = token);
-        specialTokens.forEach((token, id) -> idToToken[id] = token);
         this.merges = List.copyOf(merges);
         mergeOfPair = new HashMap<>(merges.size() * 2);
         for (int rank = 0; rank < merges.size(); rank++) {
@@ -220,21 +213,17 @@ public final class ByteLevelBpe implements Tokenizer {
 
     @Override
     public int vocabSize() {
-        return idToToken.length;
+        return tables.size();
     }
 
     @Override
     public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id != null ? id : special.asMap().getOrDefault(token, -1);
+        return tables.id(token);
     }
 
     @Override
     public String idToToken(int id) {
-        if (id < 0 || id >= idToToken.length || idToToken[id] == null) {
-            throw new IllegalArgumentException("unknown token id " + id);
-        }
-        return idToToken[id];
+        return tables.token(id);
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class WordPiece implements Tokenizer {
     /** BERT's special tokens, in bert-base-uncased's id order. */
     public static final List<String> BERT_SPECIAL_TOKENS = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]");
 
+    private final Vocabulary tables;
     private final Map<String, Integer> vocab;
     private final String[] idToToken;
     private final String unkToken;
@@ -47,17 +48,9 @@ public final class WordPiece implements Tokenizer {
     public WordPiece(Map<String, Integer> vocab, String unkToken, String prefix, int maxInputCharsPerWord,
                      BertNormalizer normalizer, Map<String, Integer> specialTokens, String clsToken,
                      String sepToken) {
-        this.vocab = new LinkedHashMap<>(vocab);
-        int size = 0;
-        for (int id : vocab.values()) {
-            size = Math.max(size, id + 1);
-        }
-        for (int id : specialTokens.values()) {
-            size = Math.max(size, id + 1);
-        }
-        idToToken = new String[size];
-        vocab.forEach((t, id) -> idToToken[id] = t);
-        specialTokens.forEach((t, id) -> idToToken[id] = t);
+        this.tables = new Vocabulary(vocab, specialTokens);
+        this.vocab = tables.vocab;
+        this.idToToken = tables.idToToken;
         this.unkToken = unkToken;
         Integer unk = vocab.getOrDefault(unkToken, specialTokens.get(unkToken));
         if (unk == null) {
@@ -67,7 +60,7 @@ public final class WordPiece implements Tokenizer {
         this.prefix = prefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
         this.normalizer = normalizer;
-        this.special = new SpecialTokens(specialTokens);
+        this.special = tables.special;
         this.clsToken = clsToken;
         this.sepToken = sepToken;
     }
@@ -242,21 +235,17 @@ public final class WordPiece implements Tokenizer {
 
     @Override
     public int vocabSize() {
-        return idToToken.length;
+        return tables.size();
     }
 
     @Override
     public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id != null ? id : special.asMap().getOrDefault(token, -1);
+        return tables.id(token);
     }
 
     @Override
     public String idToToken(int id) {
-        if (id < 0 || id >= idToToken.length || idToToken[id] == null) {
-            throw new IllegalArgumentException("unknown token id " + id);
-        }
-        return idToToken[id];
+        return tables.token(id);
     }
 
     @Override

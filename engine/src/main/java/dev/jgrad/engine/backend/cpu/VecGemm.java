@@ -110,7 +110,7 @@ final class VecGemm {
                     FloatVector acc = FloatVector.zero(S);
                     int p = 0;
                     for (; p <= k - L; p += L) acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), acc);
-                    float dot = acc.reduceLanes(VectorOperators.ADD);
+                    float dot = VecMath.sumLanes(acc);
                     for (; p < k; p++) dot += a[ai + p] * b[bj + p];
                     c[ci + j] = g.accumulate() ? c[ci + j] + dot : dot;
                 }

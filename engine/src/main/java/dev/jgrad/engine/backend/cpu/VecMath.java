@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Transcendental functions on vectors, written with FMAs and bit tricks only. JDK 17's
@@ -42,5 +43,33 @@ final class VecMath {
         VectorMask<Float> under = x.compare(VectorOperators.LT, -87.33654f), over = x.compare(VectorOperators.GT, 88.72283f);
         e = e.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
         return e.blend(x, x.compare(VectorOperators.NE, x));  // NaN in, NaN out
+    }
+
+    /** For lane i, lane i XOR step, for step = L/2, L/4, ..., 1: the butterfly of {@link #sumLanes}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] butterfly() {
+        int lanes = VectorBackend.SPECIES.length();
+        int steps = Integer.numberOfTrailingZeros(lanes);
+        VectorShuffle<Float>[] shuffles = new VectorShuffle[steps];
+        for (int k = 0, step = lanes / 2; step >= 1; k++, step /= 2) {
+            final int st = step;
+            shuffles[k] = VectorShuffle.fromOp(VectorBackend.SPECIES, i -> i ^ st);
+        }
+        return shuffles;
+    }
+
+    /**
+     * The sum of a vector's lanes in one fixed order (a butterfly of lane-wise adds).
+     *
+     * <p>Why not {@code reduceLanes(ADD)}: its order is unspecified, and in practice the interpreter (lanes in
+     * sequence) and the C2 intrinsic (a tree) round differently. A training step would then give bits that
+     * depend on how warm the JIT is, and a resumed run would not equal an uninterrupted one.
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> s : BUTTERFLY) v = v.add(v.rearrange(s));
+        return v.lane(0);
     }
 }

@@ -64,7 +64,7 @@ final class VecReduce {
             a3 = a3.add(FloatVector.fromArray(S, x, base + i + 3 * L));
         }
         for (; i <= len - L; i += L) a0 = a0.add(FloatVector.fromArray(S, x, base + i));
-        float r = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float r = VecMath.sumLanes(a0.add(a1).add(a2.add(a3)));
         for (; i < len; i++) r += x[base + i];
         return r;
     }

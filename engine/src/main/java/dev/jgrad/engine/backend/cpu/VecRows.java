@@ -32,7 +32,7 @@ final class VecRows {
                     if (!log) e.intoArray(out, base + c);
                     acc = acc.add(e);
                 }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = VecMath.sumLanes(acc);
                 for (; c < cols; c++) {
                     float e = (float) Math.exp(x[base + c] - max);
                     if (!log) out[base + c] = e;
@@ -65,7 +65,7 @@ final class VecRows {
                     FloatVector g = FloatVector.fromArray(S, dy, base + c);
                     acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, base + c), acc);
                 }
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = VecMath.sumLanes(acc);
                 for (; c < cols; c++) dot += log ? dy[base + c] : dy[base + c] * y[base + c];
                 c = 0;
                 for (; c <= cols - L; c += L) {
@@ -94,7 +94,7 @@ final class VecRows {
                     FloatVector d = FloatVector.fromArray(S, x, base + c).sub(m);
                     acc = d.fma(d, acc);
                 }
-                float v = acc.reduceLanes(VectorOperators.ADD);
+                float v = VecMath.sumLanes(acc);
                 for (; c < cols; c++) v += (x[base + c] - m) * (x[base + c] - m);
                 float s = (float) (1.0 / Math.sqrt(v / cols + eps));
                 c = 0;
@@ -142,7 +142,7 @@ final class VecRows {
                     if (dwLocal != null) g.fma(n, FloatVector.fromArray(S, dwLocal, c)).intoArray(dwLocal, c);
                     if (dbLocal != null) g.add(FloatVector.fromArray(S, dbLocal, c)).intoArray(dbLocal, c);
                 }
-                float sumDn = accDn.reduceLanes(VectorOperators.ADD), sumDnN = accDnN.reduceLanes(VectorOperators.ADD);
+                float sumDn = VecMath.sumLanes(accDn), sumDnN = VecMath.sumLanes(accDnN);
                 for (; c < cols; c++) {
                     float g = dy[base + c];
                     float n = (x[base + c] - mu) * s;

@@ -185,113 +185,36 @@ public final class PorterStemmer {
 
     /** Double suffixes to single ones when m > 0: relational->relate, digitizer->digitize. */
     private void step2() {
-        if (k < 1) {
-            return;
-        }
-        switch (b[k - 1]) {
-            case 'a' -> {
-                if (ends("ational")) {
-                    r("ate");
-                } else if (ends("tional")) {
-                    r("tion");
-                }
-            }
-            case 'c' -> {
-                if (ends("enci")) {
-                    r("ence");
-                } else if (ends("anci")) {
-                    r("ance");
-                }
-            }
-            case 'e' -> {
-                if (ends("izer")) {
-                    r("ize");
-                }
-            }
-            case 'l' -> {
-                if (ends("bli")) {
-                    r("ble");
-                } else if (ends("alli")) {
-                    r("al");
-                } else if (ends("entli")) {
-                    r("ent");
-                } else if (ends("eli")) {
-                    r("e");
-                } else if (ends("ousli")) {
-                    r("ous");
-                }
-            }
-            case 'o' -> {
-                if (ends("ization")) {
-                    r("ize");
-                } else if (ends("ation")) {
-                    r("ate");
-                } else if (ends("ator")) {
-                    r("ate");
-                }
-            }
-            case 's' -> {
-                if (ends("alism")) {
-                    r("al");
-                } else if (ends("iveness")) {
-                    r("ive");
-                } else if (ends("fulness")) {
-                    r("ful");
-                } else if (ends("ousness")) {
-                    r("ous");
-                }
-            }
-            case 't' -> {
-                if (ends("aliti")) {
-                    r("al");
-                } else if (ends("iviti")) {
-                    r("ive");
-                } else if (ends("biliti")) {
-                    r("ble");
-                }
-            }
-            case 'g' -> {
-                if (ends("logi")) {
-                    r("log");
-                }
-            }
-            default -> {
-                // no step-2 suffix ends with this letter
-            }
-        }
+        if (k >= 1) replaceFirstSuffix(STEP2);
     }
 
     /** -ic-, -full, -ness etc.: electrical->electric, hopeful->hope, goodness->good. */
     private void step3() {
-        switch (b[k]) {
-            case 'e' -> {
-                if (ends("icate")) {
-                    r("ic");
-                } else if (ends("ative")) {
-                    r("");
-                } else if (ends("alize")) {
-                    r("al");
-                }
-            }
-            case 'i' -> {
-                if (ends("iciti")) {
-                    r("ic");
-                }
-            }
-            case 'l' -> {
-                if (ends("ical")) {
-                    r("ic");
-                } else if (ends("ful")) {
-                    r("");
-                }
-            }
-            case 's' -> {
-                if (ends("ness")) {
-                    r("");
-                }
-            }
-            default -> {
-                // no step-3 suffix ends with this letter
+        replaceFirstSuffix(STEP3);
+    }
+
+    /**
+     * Step 2 and 3 rules (suffix, replacement) in Porter's order. Porter's C code dispatches on one letter first;
+     * that only skips rules that cannot match, so the first matching rule here is the one it applies.
+     */
+    private static final String[][] STEP2 = {
+        {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"}, {"anci", "ance"}, {"izer", "ize"},
+        {"bli", "ble"}, {"alli", "al"}, {"entli", "ent"}, {"eli", "e"}, {"ousli", "ous"},
+        {"ization", "ize"}, {"ation", "ate"}, {"ator", "ate"}, {"alism", "al"}, {"iveness", "ive"},
+        {"fulness", "ful"}, {"ousness", "ous"}, {"aliti", "al"}, {"iviti", "ive"}, {"biliti", "ble"},
+        {"logi", "log"},
+    };
+    private static final String[][] STEP3 = {
+        {"icate", "ic"}, {"ative", ""}, {"alize", "al"}, {"iciti", "ic"}, {"ical", "ic"},
+        {"ful", ""}, {"ness", ""},
+    };
+
+    /** Applies the first rule whose suffix ends the word (only if the stem's measure is positive, via r). */
+    private void replaceFirstSuffix(String[][] rules) {
+        for (String[] rule : rules) {
+            if (ends(rule[0])) {
+                r(rule[1]);
+                return;
             }
         }
     }

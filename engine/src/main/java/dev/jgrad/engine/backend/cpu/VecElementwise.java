@@ -136,29 +136,62 @@ final class VecElementwise {
     static void binary(BinaryOp op, float[] a, Layout al, float[] b, Layout bl, float[] out) {
         StridedLoop loop = new StridedLoop(al, bl, Layout.contiguous(al.shape()));
         int sa = loop.innerStride(0), sb = loop.innerStride(1);
-        boolean simd = op != BinaryOp.POW && (sa == 1 || sa == 0) && (sb == 1 || sb == 0) && (sa | sb) != 0;
+        boolean simdStrides = (sa == 1 || sa == 0) && (sb == 1 || sb == 0) && (sa | sb) != 0;
+        BinaryRun simd = simdStrides ? binaryKernel(op) : null;
         Parallel.forRange(loop.size(), VectorBackend.GRAIN, (lo, hi) -> loop.forEach(lo, hi, (off, n) -> {
-            int i = 0;
-            if (simd) {
-                for (; i <= n - L; i += L) {
-                    FloatVector va = sa == 1 ? FloatVector.fromArray(S, a, off[0] + i) : FloatVector.broadcast(S, a[off[0]]);
-                    FloatVector vb = sb == 1 ? FloatVector.fromArray(S, b, off[1] + i) : FloatVector.broadcast(S, b[off[1]]);
-                    apply(op, va, vb).intoArray(out, off[2] + i);
-                }
-            }
+            int i = simd == null ? 0 : simd.run(a, off[0], sa == 1, b, off[1], sb == 1, out, off[2], n);
             for (; i < n; i++) out[off[2] + i] = ScalarMath.binary(op, a[off[0] + i * sa], b[off[1] + i * sb]);
         }));
     }
 
-    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+    /**
+     * A SIMD loop over one run of a binary op; an operand that is not a vector ({@code aVec} false) is one
+     * broadcast value. Returns how many elements it did.
+     */
+    @FunctionalInterface
+    interface BinaryRun {
+        int run(float[] a, int ao, boolean aVec, float[] b, int bo, boolean bVec, float[] out, int oo, int n);
+    }
+
+    /** One lambda per op, for the reason given on {@link #kernel}; null for POW (scalar). */
+    static BinaryRun binaryKernel(BinaryOp op) {
         return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case MAXIMUM -> a.max(b);
-            case MINIMUM -> a.min(b);
-            case POW -> throw new IllegalStateException("POW runs scalar");
+            case ADD -> (a, ao, av, b, bo, bv, out, oo, n) -> {
+                int i = 0;
+                for (; i <= n - L; i += L) load(a, ao, i, av).add(load(b, bo, i, bv)).intoArray(out, oo + i);
+                return i;
+            };
+            case SUB -> (a, ao, av, b, bo, bv, out, oo, n) -> {
+                int i = 0;
+                for (; i <= n - L; i += L) load(a, ao, i, av).sub(load(b, bo, i, bv)).intoArray(out, oo + i);
+                return i;
+            };
+            case MUL -> (a, ao, av, b, bo, bv, out, oo, n) -> {
+                int i = 0;
+                for (; i <= n - L; i += L) load(a, ao, i, av).mul(load(b, bo, i, bv)).intoArray(out, oo + i);
+                return i;
+            };
+            case DIV -> (a, ao, av, b, bo, bv, out, oo, n) -> {
+                int i = 0;
+                for (; i <= n - L; i += L) load(a, ao, i, av).div(load(b, bo, i, bv)).intoArray(out, oo + i);
+                return i;
+            };
+            case MAXIMUM -> (a, ao, av, b, bo, bv, out, oo, n) -> {
+                int i = 0;
+                for (; i <= n - L; i += L) load(a, ao, i, av).max(load(b, bo, i, bv)).intoArray(out, oo + i);
+                return i;
+            };
+            case MINIMUM -> (a, ao, av, b, bo, bv, out, oo, n) -> {
+                int i = 0;
+                for (; i <= n - L; i += L) load(a, ao, i, av).min(load(b, bo, i, bv)).intoArray(out, oo + i);
+                return i;
+            };
+            case POW -> null;
         };
+    }
+
+    /** Lanes i.. of x from off, or x[off] in every lane when x is broadcast along the run. */
+    private static FloatVector load(float[] x, int off, int i, boolean vector) {
+        return vector ? FloatVector.fromArray(S, x, off + i) : FloatVector.broadcast(S, x[off]);
     }
 }

@@ -179,6 +179,17 @@ final class VecGemm {
         for (int panel = 0; panel * NR < nc; panel++) {
             int j0 = panel * NR, w = Math.min(NR, nc - j0);
             int dst = panel * kc * NR;
+            if (brs == 1 && bcs != 1) {
+                // B = Wᵀ with W row-major (x·Wᵀ, the Linear layer): walk each row of W contiguously and scatter it
+                // down one column of the panel (the panel, kc·NR floats, stays in L1), instead of gathering
+                // every panel row from NR different cache lines.
+                if (w < NR) java.util.Arrays.fill(bPack, dst, dst + kc * NR, 0f);
+                for (int j = 0; j < w; j++) {
+                    int src = bo + pc + (jc + j0 + j) * bcs;
+                    for (int p = 0; p < kc; p++) bPack[dst + p * NR + j] = b[src + p];
+                }
+                continue;
+            }
             for (int p = 0; p < kc; p++, dst += NR) {
                 int src = bo + (pc + p) * brs + (jc + j0) * bcs;
                 if (bcs == 1 && w == NR) {

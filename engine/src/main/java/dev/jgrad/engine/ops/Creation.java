@@ -78,9 +78,22 @@ public final class Creation {
 
     /** 1 with probability p, else 0 (float32), drawn from {@code gen}. */
     public static Tensor bernoulli(double p, Generator gen, int... shape) {
+        return bernoulli(p, 1f, gen, shape);
+    }
+
+    /**
+     * {@code value} with probability p, else 0: dropout's scaled keep-mask in one pass. Each 64-bit draw gives
+     * two 32-bit uniforms (one per element), half the generator calls of drawing a double per element.
+     */
+    public static Tensor bernoulli(double p, float value, Generator gen, int... shape) {
         checkShape(shape);
         float[] data = new float[Layout.contiguous(shape).numel()];
-        for (int i = 0; i < data.length; i++) data[i] = gen.nextDouble() < p ? 1f : 0f;
+        long threshold = (long) Math.ceil(p * 0x1p32); // keep when the 32-bit uniform u satisfies u < p·2³²
+        for (int i = 0; i < data.length; i += 2) {
+            long r = gen.nextLong();
+            data[i] = (r >>> 32) < threshold ? value : 0f;
+            if (i + 1 < data.length) data[i + 1] = (r & 0xFFFFFFFFL) < threshold ? value : 0f;
+        }
         return Tensor.wrap(Storage.wrap(data), shape.clone());
     }
 }

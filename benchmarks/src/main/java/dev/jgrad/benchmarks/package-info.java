@@ -1,2 +1,2 @@
-/** jgrad benchmarks module. */
+/** JMH benchmarks of the CPU kernels; see benchmarks/README.md. */
 package dev.jgrad.benchmarks;

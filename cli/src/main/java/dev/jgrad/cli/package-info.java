@@ -1,2 +1,2 @@
-/** jgrad cli module. */
+/** The {@code jgrad} command: {@link dev.jgrad.cli.Main} wires the subcommands, one class each. */
 package dev.jgrad.cli;

@@ -66,7 +66,7 @@ public record AttentionMask(Tensor keyPadding, Tensor attn, boolean causal) {
         int last = m.dim() - 1;
         int[] prefixShape = m.shape();
         prefixShape[last] = extraKeys;
-        Tensor open = additive != null ? Tensor.zeros(prefixShape) : Tensor.ones(prefixShape).gt(0.5f);
+        Tensor open = (additive != null ? Tensor.zeros(prefixShape) : Tensor.ones(prefixShape).gt(0.5f)).to(m.device());
         return Tensor.cat(List.of(open, m), last);
     }
 

@@ -43,7 +43,7 @@ public final class Embeddings extends Module {
             throw new IllegalArgumentException("sequence of " + (offset + t) + " positions is longer than maxLen " + config.maxLen());
         }
         Tensor x = tok.forward(ids);                                                  // [B, T, E]
-        if (pos != null) x = x.add(pos.forward(positions(offset, t)));              // + [T, E]
+        if (pos != null) x = x.add(pos.forward(positions(offset, t).to(ids.device())));  // + [T, E]
         if (sinusoids != null) x = x.add(sinusoids.narrow(0, offset, t));
         if (seg != null && segments != null) x = x.add(seg.forward(segments));
         if (norm != null) x = dropout.forward(norm.forward(x));

@@ -45,7 +45,7 @@ public final class KVCache {
     }
 
     private Tensor grow(Tensor old, Tensor like, int capacity) {
-        Tensor fresh = Tensor.zeros(like.size(0), like.size(1), capacity, like.size(3));
+        Tensor fresh = Tensor.zeros(like.size(0), like.size(1), capacity, like.size(3)).to(like.device());
         if (old != null && length > 0 && old.size(0) == like.size(0)) fresh.narrow(2, 0, length).copy_(old.narrow(2, 0, length));
         else length = 0;
         return fresh;

@@ -108,7 +108,7 @@ public final class Attention {
     static Tensor math(Tensor q, Tensor k, Tensor v, Options o, float scale) {
         Tensor scores = q.matmul(k.mT()).mul(scale);                    // [B, H, Tq, Tk]
         Tensor negInf = Tensor.scalar(Float.NEGATIVE_INFINITY);
-        if (o.causal) scores = Tensor.where(causalMask(q.size(2), k.size(2)), scores, negInf);
+        if (o.causal) scores = Tensor.where(causalMask(q.size(2), k.size(2)).to(q.device()), scores, negInf);
         if (o.mask != null) {
             scores = o.mask.dtype() == DType.BOOL ? Tensor.where(o.mask, scores, negInf) : scores.add(o.mask);
         }

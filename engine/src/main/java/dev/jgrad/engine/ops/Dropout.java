@@ -12,6 +12,6 @@ public final class Dropout {
         if (p < 0 || p > 1) throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
         if (!training || p == 0f) return x;
         if (p == 1f) return x.mul(0f);
-        return x.mul(Creation.bernoulli(1.0 - p, 1f / (1f - p), gen, x.shape()));
+        return x.mul(Creation.bernoulli(1.0 - p, 1f / (1f - p), gen, x.shape()).to(x.device()));
     }
 }

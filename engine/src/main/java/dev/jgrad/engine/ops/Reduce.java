@@ -152,7 +152,7 @@ public final class Reduce {
             int[] line = new int[in.length];
             Arrays.fill(line, 1);
             line[d] = in[d];
-            Tensor positions = Tensor.arange(in[d]).reshape(line);
+            Tensor positions = Tensor.arange(in[d]).reshape(line).to(g.device()); // made on the host, moved to the data
             Tensor hit = Elementwise.compare(CompareOp.EQ, positions, indices.reshape(kept)).to(DType.FLOAT32);
             return new Tensor[] {hit.mul(g.reshape(kept))};
         });

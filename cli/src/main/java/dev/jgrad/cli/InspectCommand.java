@@ -1,7 +1,5 @@
 package dev.jgrad.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jgrad.nn.io.SafeTensors;
 import dev.jgrad.nn.io.SafeTensorsFile;
 import picocli.CommandLine.Command;
@@ -65,7 +63,7 @@ public final class InspectCommand implements Callable<Integer> {
         doc.put("tensors", tensors);
         doc.put("parameters", f.parameterCount());
         doc.put("metadata", f.metadata());
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        out.println(Json.write(doc)); // one object on one line, like every --json
     }
 
     private static void printText(SafeTensorsFile f, PrintWriter out) {

@@ -31,9 +31,10 @@ import java.util.Arrays;
  *
  * <p>The micro-kernel is sized from the species: NR = 2 vectors of L lanes (16 columns on AVX2, 32 on
  * AVX-512, 8 with 128-bit vectors) and MR = 6 rows, one accumulator per (row, vector): 12 accumulators + 2 B
- * vectors + 1 broadcast A value = 15 registers, which fits AVX2's 16. Twelve independent FMA chains also
- * cover the FMA latency × 2 pipes of current cores. (A 12-row tile for AVX-512's 32 registers was tried: JDK
- * 17's C2 fails to intrinsify its 24 live vectors and it runs 15× slower, so MR stays 6.)
+ * vectors + 1 broadcast A value = 15 registers, which fits AVX2's 16. AVX-512's 32 registers would allow more
+ * rows; an 8-row tile ran the W2 shapes ~10% faster in isolation, but inside a training step JDK 17's C2
+ * sometimes recompiled it without intrinsics (boxed vectors, 4× slower), and a 12-row tile always did, so MR
+ * stays 6.
  * Every operand is read through strides during packing, so transposed A or B costs nothing extra. Tiny
  * products skip packing (the copy would cost more than it saves).
  */
@@ -42,7 +43,9 @@ final class VecGemm {
 
     private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
     private static final int L = S.length();
-    static final int MR = 6, NR = 2 * L;
+    /** Rows of the register tile; see the class comment for why 6 also on AVX-512. */
+    static final int MR = 6;
+    static final int NR = 2 * L;
     /** KC·NR·4 bytes of B panel must sit in L1 (32–48 KB); MC·KC·4 of A block and KC·NC·4 = 1 MB of B block in L2 (NC = 2048 filled a 2 MB L2 and measured 3–6% slower). */
     static final int KC = 256, MC = 40 * MR, NC = 1024;
 
@@ -262,22 +265,25 @@ final class VecGemm {
             av = FloatVector.broadcast(S, a[ai + 5]);
             c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
         }
-        store(c00, c01, c, ci, acc);
-        store(c10, c11, c, ci + crs, acc);
-        store(c20, c21, c, ci + 2 * crs, acc);
-        store(c30, c31, c, ci + 3 * crs, acc);
-        store(c40, c41, c, ci + 4 * crs, acc);
-        store(c50, c51, c, ci + 5 * crs, acc);
+        // The stores are written out here rather than in a helper taking the accumulators: once C2 compiled such a
+        // helper on its own, every call boxed its vector arguments (the W2 shapes ran at 120–175 GFLOP/s with
+        // it, 170–240 without).
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci)); c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + crs)); c11 = c11.add(FloatVector.fromArray(S, c, ci + crs + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * crs)); c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * crs + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * crs)); c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * crs + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * crs)); c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * crs + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * crs)); c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * crs + L));
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + crs); c11.intoArray(c, ci + crs + L);
+        c20.intoArray(c, ci + 2 * crs); c21.intoArray(c, ci + 2 * crs + L);
+        c30.intoArray(c, ci + 3 * crs); c31.intoArray(c, ci + 3 * crs + L);
+        c40.intoArray(c, ci + 4 * crs); c41.intoArray(c, ci + 4 * crs + L);
+        c50.intoArray(c, ci + 5 * crs); c51.intoArray(c, ci + 5 * crs + L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean acc) {
-        if (acc) {
-            v0 = v0.add(FloatVector.fromArray(S, c, ci));
-            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
-    }
 
     /** C[i0..i1, j0..j1) = act(C + bias): the fused epilogue, a no-op without bias and activation. */
     private static void epilogue(Gemm g, int co, int i0, int i1, int j0, int j1) {

@@ -65,11 +65,6 @@ final class VecElementwise {
         };
     }
 
-    /** Whether {@link #kernel} has a SIMD loop for op. */
-    static boolean vectorized(UnaryOp op) {
-        return kernel(op, 0f, 0f) != null;
-    }
-
     private static FloatVector rsqrt(FloatVector x) {
         return x.broadcast(1f).div(x.sqrt());
     }

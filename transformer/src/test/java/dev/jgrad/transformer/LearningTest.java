@@ -84,6 +84,7 @@ class LearningTest {
             want[d.length] = EOS;
             if (java.util.Arrays.equals(want, out[i])) exact++;
         }
+        System.out.println("LearningTest: reversal exact-match " + exact + "/200 on held-out sequences");
         assertTrue(exact >= 198, "exact-match on 200 held-out sequences: " + exact + " (need ≥ 99%)");
     }
 

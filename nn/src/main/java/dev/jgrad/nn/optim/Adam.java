@@ -1,6 +1,7 @@
 package dev.jgrad.nn.optim;
 
 import dev.jgrad.engine.Tensor;
+import dev.jgrad.engine.ops.Optim;
 
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,13 @@ public class Adam extends Optimizer {
     @Override
     protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState s) {
         double lr = group.lr, wd = group.weightDecay;
+        if (!amsgrad && (decoupled || wd == 0) && wholeContiguous(p)) {
+            // the same update as below in one fused pass over p, g, m and v: the composite form allocates eight
+            // parameter-sized temporaries per step (a quarter of a W2 training step's allocations)
+            Optim.adamwStep(p, grad, s.buffer("exp_avg", p), s.buffer("exp_avg_sq", p), (float) lr, (float) beta1,
+                    (float) beta2, (float) eps, (float) wd, Math.toIntExact(s.step));
+            return;
+        }
         if (wd != 0) {
             if (decoupled) p.mul_((float) (1 - lr * wd));
             else grad = grad.add(p.detach().mul((float) wd));
@@ -57,6 +65,10 @@ public class Adam extends Optimizer {
         }
         Tensor denom = vHat.sqrt().div((float) bc2Sqrt).add((float) eps);
         p.add_(m.div(denom), (float) (-lr / bc1));
+    }
+
+    private static boolean wholeContiguous(Tensor p) {
+        return p.isContiguous() && p.offset() == 0 && p.storage().size() == p.numel();
     }
 
     @Override

@@ -159,6 +159,9 @@ final class VecGemm {
     private static void rectangle(Gemm g, int ao, int bo, int co, int i0, int i1, int j0, int j1) {
         Buffers buf = BUFFERS.get();
         int k = g.k();
+        // A with contiguous rows is read in place: the micro-kernel broadcasts one scalar per row per step, so a
+        // packed copy buys nothing but the copy (which cost a quarter of the product when N is small).
+        boolean direct = g.aColStride() == 1;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -167,8 +170,8 @@ final class VecGemm {
                 packB(g, bo, pc, kc, jc, nc, buf.b);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(g, ao, ic, mc, pc, kc, buf.a);
-                    macro(g, co, buf, ic, mc, jc, nc, kc, acc);
+                    if (!direct) packA(g, ao, ic, mc, pc, kc, buf.a);
+                    macro(g, ao, co, buf, direct, ic, mc, pc, jc, nc, kc, acc);
                 }
             }
             epilogue(g, co, i0, i1, jc, jc + nc);
@@ -220,21 +223,35 @@ final class VecGemm {
         }
     }
 
-    /** All MR×NR tiles of C[ic.., jc..] from the packed blocks; the B panel is the one reused from L1. */
-    private static void macro(Gemm g, int co, Buffers buf, int ic, int mc, int jc, int nc, int kc, boolean acc) {
-        float[] c = g.c().floats(), aPack = buf.a, bPack = buf.b, tile = buf.tile;
-        int crs = g.cRowStride();
+    /**
+     * All MR×NR tiles of C[ic.., jc..]; the B panel is the one reused from L1. A comes from the packed block, or
+     * in place from its rows ({@code direct}), except a last panel of fewer than MR rows, packed here with zero
+     * padding.
+     */
+    private static void macro(Gemm g, int ao, int co, Buffers buf, boolean direct, int ic, int mc, int pc, int jc, int nc, int kc, boolean acc) {
+        float[] c = g.c().floats(), bPack = buf.b, tile = buf.tile;
+        int crs = g.cRowStride(), ars = g.aRowStride();
         for (int panel = 0; panel * NR < nc; panel++) {
             int j0 = panel * NR, w = Math.min(NR, nc - j0);
             int bi = panel * kc * NR;
             for (int i0 = 0; i0 < mc; i0 += MR) {
                 int h = Math.min(MR, mc - i0);
-                int ai = (i0 / MR) * kc * MR;
+                float[] a = buf.a;
+                int ai = (i0 / MR) * kc * MR, rs = 1, ps = MR;
+                if (direct && h == MR) {
+                    a = g.a().floats();
+                    ai = ao + (ic + i0) * ars + pc;
+                    rs = ars;
+                    ps = 1;
+                } else if (direct) {
+                    ai = 0;
+                    if (panel == 0) packA(g, ao, ic + i0, h, pc, kc, a);
+                }
                 int cOff = co + (ic + i0) * crs + jc + j0;
                 if (h == MR && w == NR) {
-                    micro6(kc, aPack, ai, bPack, bi, c, cOff, crs, acc);
+                    micro6(kc, a, ai, rs, ps, bPack, bi, c, cOff, crs, acc);
                 } else { // edge tile: compute a full tile into scratch, copy the valid part
-                    micro6(kc, aPack, ai, bPack, bi, tile, 0, NR, false);
+                    micro6(kc, a, ai, rs, ps, bPack, bi, tile, 0, NR, false);
                     for (int r = 0; r < h; r++) {
                         for (int j = 0; j < w; j++) {
                             int ci = cOff + r * crs + j;
@@ -246,23 +263,28 @@ final class VecGemm {
         }
     }
 
-    /** The 6 × 2L register tile: C[0..6, 0..2L) (+)= Apanel · Bpanel over kc. */
-    private static void micro6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int crs, boolean acc) {
+    /**
+     * The 6 × 2L register tile: C[0..6, 0..2L) (+)= A · Bpanel over kc, with A[r, p] at a[ai + r·ars + p·acs]:
+     * a packed panel (ars = 1, acs = MR) or A's own rows read in place (ars = row stride, acs = 1).
+     */
+    private static void micro6(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, float[] c, int ci, int crs, boolean acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars, a4 = ai + 4 * ars, a5 = ai + 5 * ars;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            int q = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + q]);
             c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
-            av = FloatVector.broadcast(S, a[ai + 1]);
+            av = FloatVector.broadcast(S, a[a1 + q]);
             c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
-            av = FloatVector.broadcast(S, a[ai + 2]);
+            av = FloatVector.broadcast(S, a[a2 + q]);
             c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
-            av = FloatVector.broadcast(S, a[ai + 3]);
+            av = FloatVector.broadcast(S, a[a3 + q]);
             c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
-            av = FloatVector.broadcast(S, a[ai + 4]);
+            av = FloatVector.broadcast(S, a[a4 + q]);
             c40 = b0.fma(av, c40); c41 = b1.fma(av, c41);
-            av = FloatVector.broadcast(S, a[ai + 5]);
+            av = FloatVector.broadcast(S, a[a5 + q]);
             c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
         }
         // The stores are written out here rather than in a helper taking the accumulators: once C2 compiled such a

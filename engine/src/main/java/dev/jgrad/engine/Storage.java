@@ -18,13 +18,32 @@ public final class Storage {
     private final Object data;
     private final int size;
     private int version;
+    /** Allocation order of storages this class allocated itself ({@link #allocate}, {@link #onDevice}); −1 for wrapped arrays. */
+    private final long serial;
 
-    private Storage(DType dtype, Device device, Object data, int size) {
+    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+
+    private Storage(DType dtype, Device device, Object data, int size, boolean fresh) {
         this.dtype = dtype;
         this.device = device;
         this.data = data;
         this.size = size;
+        this.serial = fresh ? SERIALS.getAndIncrement() : -1;
     }
+
+    private Storage(DType dtype, Device device, Object data, int size) {
+        this(dtype, device, data, size, false);
+    }
+
+    /**
+     * Where this storage falls in allocation order: a storage with {@code serial() >= serialMark()} taken at
+     * some moment was allocated after it, so no code that ran before can hold its array. Wrapped arrays
+     * answer −1. Autograd uses this to add gradients in place into buffers only it has seen.
+     */
+    public long serial() { return serial; }
+
+    /** The serial the next allocated storage will get. */
+    public static long serialMark() { return SERIALS.get(); }
 
     /** A zero-filled host storage of {@code size} elements. */
     public static Storage allocate(DType dtype, int size) {
@@ -34,7 +53,7 @@ public final class Storage {
             case INT64 -> new long[size];
             case INT8, BOOL -> new byte[size];
         };
-        return new Storage(dtype, Device.CPU, data, size);
+        return new Storage(dtype, Device.CPU, data, size, true);
     }
 
     /**
@@ -43,7 +62,7 @@ public final class Storage {
      */
     public static Storage onDevice(DType dtype, Device device, Object handle, int size) {
         if (device.kind() == Device.Kind.CPU) throw new IllegalArgumentException("onDevice: use allocate or wrap for host storages");
-        return new Storage(dtype, device, handle, size);
+        return new Storage(dtype, device, handle, size, true);
     }
 
     /** Whether the elements live in a Java array on the host. */

@@ -1,5 +1,6 @@
 package dev.jgrad.engine;
 
+import dev.jgrad.engine.backend.BinaryOp;
 import dev.jgrad.engine.autograd.Autograd;
 import dev.jgrad.engine.autograd.GradMode;
 import dev.jgrad.engine.autograd.Node;
@@ -322,11 +323,11 @@ public final class Tensor {
     /** Copies {@code src} (broadcast to this shape) into this tensor. */
     public Tensor copy_(Tensor src) { return InPlace.copy(this, src); }
     /** this += other. */
-    public Tensor add_(Tensor other) { return InPlace.copy(this, Elementwise.addDetached(this, other)); }
+    public Tensor add_(Tensor other) { return InPlace.binary("add_", BinaryOp.ADD, this, other); }
     /** this += alpha·other. */
     public Tensor add_(Tensor other, float alpha) { return add_(other.detach().mul(alpha)); }
     /** this *= s. */
-    public Tensor mul_(float s) { return InPlace.copy(this, detach().mul(s)); }
+    public Tensor mul_(float s) { return InPlace.affine("mul_", this, s, 0f); }
     /** this *= other. */
-    public Tensor mul_(Tensor other) { return InPlace.copy(this, detach().mul(other.detach())); }
+    public Tensor mul_(Tensor other) { return InPlace.binary("mul_", BinaryOp.MUL, this, other); }
 }

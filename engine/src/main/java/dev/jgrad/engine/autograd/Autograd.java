@@ -1,5 +1,6 @@
 package dev.jgrad.engine.autograd;
 
+import dev.jgrad.engine.Storage;
 import dev.jgrad.engine.Tensor;
 
 import java.util.ArrayDeque;
@@ -47,15 +48,18 @@ public final class Autograd {
         }
         try (var scope = GradMode.noGrad()) {
             if (root.gradFn() == null) { // backward on a leaf: its gradient is dRoot itself
-                accumulate(root, dRoot);
+                accumulate(root, dRoot, null);
                 return;
             }
             List<Node> order = topologicalOrder(root.gradFn());
             Map<Node, Tensor> grads = new IdentityHashMap<>();
+            Holders holders = new Holders(Storage.serialMark());
             grads.put(root.gradFn(), dRoot);
+            holders.add(dRoot);
             for (Node node : order) {
                 Tensor dOut = grads.remove(node);
                 if (dOut == null) continue; // no path from the root's gradient reaches this node
+                holders.remove(dOut);
                 Tensor[] inputs = node.inputs();
                 Tensor[] dInputs = node.apply(dOut);
                 for (int i = 0; i < inputs.length; i++) {
@@ -67,9 +71,20 @@ public final class Autograd {
                                 + Arrays.toString(d.shape()) + " for an input of shape " + Arrays.toString(in.shape()));
                     }
                     if (in.gradFn() == null) {
-                        accumulate(in, d);
+                        accumulate(in, d, holders);
+                        continue;
+                    }
+                    Tensor pending = grads.get(in.gradFn());
+                    if (pending == null) {
+                        grads.put(in.gradFn(), d);
+                        holders.add(d);
+                    } else if (holders.ownsAlone(pending) && pending.storage() != d.storage()) {
+                        pending.add_(d); // the sum of a node's output gradients, accumulated where it already is
                     } else {
-                        grads.merge(in.gradFn(), d, Tensor::add);
+                        holders.remove(pending);
+                        Tensor sum = pending.add(d);
+                        grads.put(in.gradFn(), sum);
+                        holders.add(sum);
                     }
                 }
                 if (!retainGraph) node.release();
@@ -77,10 +92,46 @@ public final class Autograd {
         }
     }
 
-    private static void accumulate(Tensor leaf, Tensor d) {
+    /**
+     * The first gradient of a leaf becomes its {@code .grad} without a copy when only this backward pass has
+     * ever seen its buffer; otherwise (d may be shared: add's backward passes dOut to both inputs) it is copied.
+     */
+    private static void accumulate(Tensor leaf, Tensor d, Holders holders) {
         Tensor g = leaf.grad();
-        // The first gradient is copied: d may be shared with other leaves (add's backward passes dOut to both).
-        leaf.setGrad(g == null ? d.contiguousCopy() : g.add(d));
+        if (g != null) {
+            leaf.setGrad(g.add(d));
+        } else if (holders != null && holders.fresh(d) && holders.count(d) == 0) {
+            leaf.setGrad(d);
+            holders.add(d);
+            holders.add(d); // held by the leaf for good: never written in place by this pass
+        } else {
+            leaf.setGrad(d.contiguousCopy());
+        }
+    }
+
+    /**
+     * How many pending gradients (and leaf gradients set by this pass) use each storage. A pending gradient
+     * may be summed into in place only when its storage was allocated during this pass (so neither the
+     * forward pass, nor the caller, nor a saved tensor can hold it), it is the storage's only user, and it
+     * covers the whole storage contiguously. This saves an allocation and a pass per residual connection.
+     */
+    private static final class Holders {
+        private final long mark;
+        private final Map<Storage, Integer> counts = new IdentityHashMap<>();
+
+        Holders(long mark) { this.mark = mark; }
+
+        void add(Tensor t) { counts.merge(t.storage(), 1, Integer::sum); }
+
+        void remove(Tensor t) { counts.computeIfPresent(t.storage(), (k, n) -> n == 1 ? null : n - 1); }
+
+        int count(Tensor t) { return counts.getOrDefault(t.storage(), 0); }
+
+        boolean fresh(Tensor t) {
+            return t.storage().serial() >= mark && t.isContiguous() && t.offset() == 0 && t.numel() == t.storage().size();
+        }
+
+        boolean ownsAlone(Tensor t) { return fresh(t) && count(t) == 1; }
     }
 
     /** Nodes reachable from {@code root}, each after every node that consumes its output. */

@@ -38,11 +38,6 @@ public final class Elementwise {
         return out;
     }
 
-    /** a + b without recording (for in-place updates). */
-    public static Tensor addDetached(Tensor a, Tensor b) {
-        return binaryRaw("add", BinaryOp.ADD, a, b);
-    }
-
     // ---------------------------------------------------------------- binary
 
     public static Tensor add(Tensor a, Tensor b) {

@@ -1,5 +1,7 @@
 package dev.jgrad.engine.backend.cpu;
 
+import dev.jgrad.engine.Storage;
+import dev.jgrad.engine.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -77,6 +79,31 @@ final class VecRows {
                     int i = base + c;
                     dx[i] = log ? dy[i] - (float) Math.exp(y[i]) * dot : y[i] * (dy[i] - dot);
                 }
+            }
+        });
+    }
+
+    /**
+     * dx = dloss[r]·(e^logp − onehot(target)) per row: cross-entropy's gradient from the saved log-probabilities,
+     * without class weights or label smoothing; rows whose target is {@code ignoreIndex} get zeros.
+     */
+    static void crossEntropyBackward(float[] logp, Storage targets, float[] dloss, int rows, int cols, int ignoreIndex, float[] dx) {
+        VecElementwise.Run exp = VecElementwise.kernel(UnaryOp.EXP, 0f, 0f);
+        Parallel.forRange(rows, grain(cols), (lo, hi) -> {
+            for (int r = (int) lo; r < hi; r++) {
+                int base = r * cols;
+                long t = HostCopy.index(targets, r);
+                if (t == ignoreIndex) {
+                    java.util.Arrays.fill(dx, base, base + cols, 0f);
+                    continue;
+                }
+                int target = ScalarBackend.checkedTarget(t, cols, r);
+                int c = exp.run(logp, base, dx, base, cols); // softmax = e^logp
+                for (; c < cols; c++) dx[base + c] = (float) Math.exp(logp[base + c]);
+                float g = dloss[r];
+                for (c = 0; c <= cols - L; c += L) FloatVector.fromArray(S, dx, base + c).mul(g).intoArray(dx, base + c);
+                for (; c < cols; c++) dx[base + c] *= g;
+                dx[base + target] -= g;
             }
         });
     }

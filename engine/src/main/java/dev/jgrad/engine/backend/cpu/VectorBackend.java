@@ -82,6 +82,17 @@ public final class VectorBackend extends ScalarBackend {
         VecRows.softmaxBackward(log, y.floats(), dy.floats(), rows, cols, dx.floats());
     }
 
+    /** The unweighted, unsmoothed case (every LM and classifier loss here) in SIMD; the others run the scalar reference. */
+    @Override
+    public void crossEntropyBackward(Storage logp, Storage targets, Storage weights, Storage dloss, int rows, int cols,
+                                     int ignoreIndex, float smoothing, Storage dlogits) {
+        if (weights != null || smoothing != 0) {
+            super.crossEntropyBackward(logp, targets, weights, dloss, rows, cols, ignoreIndex, smoothing, dlogits);
+            return;
+        }
+        VecRows.crossEntropyBackward(logp.floats(), targets, dloss.floats(), rows, cols, ignoreIndex, dlogits.floats());
+    }
+
     @Override
     public void layerNorm(Storage x, Storage w, Storage b, int rows, int cols, float eps, Storage out, Storage mean, Storage rstd) {
         VecRows.layerNorm(x.floats(), w == null ? null : w.floats(), b == null ? null : b.floats(), rows, cols, eps,

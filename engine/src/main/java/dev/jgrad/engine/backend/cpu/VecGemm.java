@@ -160,9 +160,10 @@ final class VecGemm {
     private static void rectangle(Gemm g, int ao, int bo, int co, int i0, int i1, int j0, int j1) {
         Buffers buf = BUFFERS.get();
         int k = g.k();
-        // A with contiguous rows is read in place: the micro-kernel broadcasts one scalar per row per step, so a
-        // packed copy buys nothing but the copy (which cost a quarter of the product when N is small).
-        boolean direct = g.aColStride() == 1;
+        // A with contiguous rows is read in place when this thread has few column panels: the kernel broadcasts
+        // one scalar per row per step, so a packed copy only buys locality, and with few panels to reuse it the
+        // copy cost a quarter of the product (N = 256). With many panels the packed block's locality wins.
+        boolean direct = g.aColStride() == 1 && j1 - j0 <= 8 * NR;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {

@@ -28,7 +28,11 @@ public final class Generator {
         hasSpare = false;
     }
 
-    private static long splitMix(long z) {
+    /**
+     * SplitMix64's output function: a bijective mix of 64 bits. Hashing a key plus a counter with it gives a
+     * counter-based stream (element i depends on nothing but the key and i), which parallel fills use.
+     */
+    public static long splitMix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

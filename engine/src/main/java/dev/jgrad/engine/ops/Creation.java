@@ -6,6 +6,7 @@ import dev.jgrad.engine.Storage;
 import dev.jgrad.engine.Tensor;
 import dev.jgrad.engine.backend.Backends;
 import dev.jgrad.engine.backend.Layout;
+import dev.jgrad.engine.backend.cpu.Parallel;
 
 import static dev.jgrad.engine.ops.Support.str;
 
@@ -82,18 +83,25 @@ public final class Creation {
     }
 
     /**
-     * {@code value} with probability p, else 0: dropout's scaled keep-mask in one pass. Each 64-bit draw gives
-     * two 32-bit uniforms (one per element), half the generator calls of drawing a double per element.
+     * {@code value} with probability p, else 0: dropout's scaled keep-mask in one pass. One draw from {@code gen}
+     * keys the whole mask; element pair j then takes SplitMix64(key + j·φ), two 32-bit uniforms, so the pool's
+     * threads fill disjoint ranges and the mask does not depend on how many threads there are. (Drawing every
+     * element from {@code gen} in sequence cost 6% of a W2 training step on one core while the other waited.)
      */
     public static Tensor bernoulli(double p, float value, Generator gen, int... shape) {
         checkShape(shape);
         float[] data = new float[Layout.contiguous(shape).numel()];
         long threshold = (long) Math.ceil(p * 0x1p32); // keep when the 32-bit uniform u satisfies u < p·2³²
-        for (int i = 0; i < data.length; i += 2) {
-            long r = gen.nextLong();
-            data[i] = (r >>> 32) < threshold ? value : 0f;
-            if (i + 1 < data.length) data[i + 1] = (r & 0xFFFFFFFFL) < threshold ? value : 0f;
-        }
+        long key = gen.nextLong();
+        int n = data.length;
+        Parallel.forRange((n + 1) / 2, 1 << 14, (lo, hi) -> {
+            for (long j = lo; j < hi; j++) {
+                long r = Generator.splitMix(key + j * 0x9E3779B97F4A7C15L);
+                int i = (int) (2 * j);
+                data[i] = (r >>> 32) < threshold ? value : 0f;
+                if (i + 1 < n) data[i + 1] = (r & 0xFFFFFFFFL) < threshold ? value : 0f;
+            }
+        });
         return Tensor.wrap(Storage.wrap(data), shape.clone());
     }
 }

@@ -23,7 +23,8 @@ public final class Autograd {
 
     /**
      * Attaches a node to {@code out} when recording is on and some input requires grad; otherwise does nothing.
-     * Returns {@code out} for chaining.
+     * Returns {@code out} for chaining. The backward closure must not keep the gradients it returns: backward
+     * may add further contributions into them in place.
      */
     public static Tensor record(String op, Tensor out, Tensor[] inputs, Node.BackwardFn backward) {
         if (!GradMode.isEnabled()) return out;

@@ -31,10 +31,11 @@ import java.util.Arrays;
  * K·N floats), small next to the M·N·K/threads multiply-adds it then does.
  *
  * <p>The micro-kernel is sized from the species: NR = 2 vectors of L lanes (16 columns on AVX2, 32 on
- * AVX-512, 8 with 128-bit vectors) and MR = 8 rows, one accumulator per (row, vector): 16 accumulators + 2 B
- * vectors + 1 broadcast A value = 19 vector registers, which AVX-512's 32 allow (5–10% faster than 6 rows
- * here); with 16 registers (AVX2, 128-bit) MR = 6 (12 + 2 + 1 = 15). Earlier 8-row attempts were sometimes
- * 10× slower inside a training step; the cause was a branch in the kernel (see {@link #micro8}), not the size.
+ * AVX-512, 8 with 128-bit vectors) and MR = 6 rows, one accumulator per (row, vector): 12 accumulators + 2 B
+ * vectors + 1 broadcast A value = 15 registers, which fits AVX2's 16. An 8-row tile (AVX-512 has 32
+ * registers) ran 10% faster in isolation but no faster inside the blocked product, within this machine's
+ * ±10% noise. Earlier 8-row attempts were sometimes 10× slower inside a training step; the cause was a branch
+ * in the kernel (see {@link #micro6}), not the size, and it is gone.
  * Every operand is read through strides during packing, so transposed A or B costs nothing extra; A with
  * contiguous rows is not packed at all (the kernel broadcasts its elements in place). Tiny products skip
  * packing (the copy would cost more than it saves).
@@ -45,7 +46,7 @@ final class VecGemm {
     private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
     private static final int L = S.length();
     /** Rows of the register tile; see the class comment. */
-    static final int MR = L >= 16 ? 8 : 6;
+    static final int MR = 6;
     static final int NR = 2 * L;
     /** KC·NR·4 bytes of B panel must sit in L1 (32–48 KB); MC·KC·4 of A block and KC·NC·4 = 1 MB of B block in L2 (NC = 2048 filled a 2 MB L2 and measured 3–6% slower). */
     static final int KC = 256, MC = 40 * MR, NC = 1024;
@@ -251,9 +252,9 @@ final class VecGemm {
                 }
                 int cOff = co + (ic + i0) * crs + jc + j0;
                 if (h == MR && w == NR) {
-                    kernel(kc, a, ai, rs, ps, bPack, bi, c, cOff, crs, acc ? 1f : 0f);
+                    micro6(kc, a, ai, rs, ps, bPack, bi, c, cOff, crs, acc ? 1f : 0f);
                 } else { // edge tile: compute a full tile into scratch, copy the valid part
-                    kernel(kc, a, ai, rs, ps, bPack, bi, tile, 0, NR, 0f);
+                    micro6(kc, a, ai, rs, ps, bPack, bi, tile, 0, NR, 0f);
                     for (int r = 0; r < h; r++) {
                         for (int j = 0; j < w; j++) {
                             int ci = cOff + r * crs + j;
@@ -265,20 +266,15 @@ final class VecGemm {
         }
     }
 
-    /** One MR × NR tile: the 8-row kernel where there are 32 vector registers (AVX-512), else the 6-row one. */
-    private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, float[] c, int ci, int crs, float accumulate) {
-        if (MR == 8) micro8(kc, a, ai, ars, acs, b, bi, c, ci, crs, accumulate);
-        else micro6(kc, a, ai, ars, acs, b, bi, c, ci, crs, accumulate);
-    }
-
     /**
-     * The 8 × 2L register tile: C[0..8, 0..2L) (+)= A · Bpanel over kc, with A[r, p] at a[ai + r·ars + p·acs]:
+     * The 6 × 2L register tile: C[0..6, 0..2L) (+)= A · Bpanel over kc (+ C when accumulate is 1), with A[r, p]
+     * at a[ai + r·ars + p·acs]:
      * a packed panel (ars = 1, acs = MR) or A's own rows read in place (ars = row stride, acs = 1).
      */
-    private static void micro8(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, float[] c, int ci, int crs, float accumulate) {
+    private static void micro6(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, float[] c, int ci, int crs, float accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        int a0 = ai, a1 = ai + 1 * ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars, a4 = ai + 4 * ars, a5 = ai + 5 * ars, a6 = ai + 6 * ars, a7 = ai + 7 * ars;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars, a4 = ai + 4 * ars, a5 = ai + 5 * ars;
         for (int p = 0; p < kc; p++, bi += NR) {
             int q = p * acs;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
@@ -294,10 +290,6 @@ final class VecGemm {
             c40 = b0.fma(av, c40); c41 = b1.fma(av, c41);
             av = FloatVector.broadcast(S, a[a5 + q]);
             c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
-            av = FloatVector.broadcast(S, a[a6 + q]);
-            c60 = b0.fma(av, c60); c61 = b1.fma(av, c61);
-            av = FloatVector.broadcast(S, a[a7 + q]);
-            c70 = b0.fma(av, c70); c71 = b1.fma(av, c71);
         }
         // The stores are written out here rather than in a helper taking the accumulators: once C2 compiled such a
         // helper on its own, every call boxed its vector arguments (the W2 shapes ran at 120–175 GFLOP/s with
@@ -305,51 +297,6 @@ final class VecGemm {
         // branch that a run had never taken was compiled as a trap, and after the first product that took it
         // (the first K > KC) C2 recompiled this method on-stack with its accumulators' types lost, so every
         // vector was boxed (10× slower) for the rest of the run.
-        VectorMask<Float> overwrite = FloatVector.broadcast(S, accumulate).compare(VectorOperators.EQ, 0f);
-        c00 = c00.add(FloatVector.fromArray(S, c, ci).blend(0f, overwrite)); c01 = c01.add(FloatVector.fromArray(S, c, ci + L).blend(0f, overwrite));
-        c10 = c10.add(FloatVector.fromArray(S, c, ci + crs).blend(0f, overwrite)); c11 = c11.add(FloatVector.fromArray(S, c, ci + crs + L).blend(0f, overwrite));
-        c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * crs).blend(0f, overwrite)); c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * crs + L).blend(0f, overwrite));
-        c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * crs).blend(0f, overwrite)); c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * crs + L).blend(0f, overwrite));
-        c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * crs).blend(0f, overwrite)); c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * crs + L).blend(0f, overwrite));
-        c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * crs).blend(0f, overwrite)); c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * crs + L).blend(0f, overwrite));
-        c60 = c60.add(FloatVector.fromArray(S, c, ci + 6 * crs).blend(0f, overwrite)); c61 = c61.add(FloatVector.fromArray(S, c, ci + 6 * crs + L).blend(0f, overwrite));
-        c70 = c70.add(FloatVector.fromArray(S, c, ci + 7 * crs).blend(0f, overwrite)); c71 = c71.add(FloatVector.fromArray(S, c, ci + 7 * crs + L).blend(0f, overwrite));
-        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
-        c10.intoArray(c, ci + crs); c11.intoArray(c, ci + crs + L);
-        c20.intoArray(c, ci + 2 * crs); c21.intoArray(c, ci + 2 * crs + L);
-        c30.intoArray(c, ci + 3 * crs); c31.intoArray(c, ci + 3 * crs + L);
-        c40.intoArray(c, ci + 4 * crs); c41.intoArray(c, ci + 4 * crs + L);
-        c50.intoArray(c, ci + 5 * crs); c51.intoArray(c, ci + 5 * crs + L);
-        c60.intoArray(c, ci + 6 * crs); c61.intoArray(c, ci + 6 * crs + L);
-        c70.intoArray(c, ci + 7 * crs); c71.intoArray(c, ci + 7 * crs + L);
-    }
-
-    /**
-     * The 6 × 2L register tile for 16-register ISAs (AVX2, 128-bit): {@link #micro8} with two rows fewer.
-     * C[0..6, 0..2L) (+)= A · Bpanel over kc, with A[r, p] at a[ai + r·ars + p·acs]:
-     * a packed panel (ars = 1, acs = MR) or A's own rows read in place (ars = row stride, acs = 1).
-     */
-    private static void micro6(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, float[] c, int ci, int crs, float accumulate) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        int a0 = ai, a1 = ai + 1 * ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars, a4 = ai + 4 * ars, a5 = ai + 5 * ars;
-        for (int p = 0; p < kc; p++, bi += NR) {
-            int q = p * acs;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector av = FloatVector.broadcast(S, a[a0 + q]);
-            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
-            av = FloatVector.broadcast(S, a[a1 + q]);
-            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
-            av = FloatVector.broadcast(S, a[a2 + q]);
-            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
-            av = FloatVector.broadcast(S, a[a3 + q]);
-            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
-            av = FloatVector.broadcast(S, a[a4 + q]);
-            c40 = b0.fma(av, c40); c41 = b1.fma(av, c41);
-            av = FloatVector.broadcast(S, a[a5 + q]);
-            c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
-        }
-        // stores inline and C blended, for the reasons given in micro8
         VectorMask<Float> overwrite = FloatVector.broadcast(S, accumulate).compare(VectorOperators.EQ, 0f);
         c00 = c00.add(FloatVector.fromArray(S, c, ci).blend(0f, overwrite)); c01 = c01.add(FloatVector.fromArray(S, c, ci + L).blend(0f, overwrite));
         c10 = c10.add(FloatVector.fromArray(S, c, ci + crs).blend(0f, overwrite)); c11 = c11.add(FloatVector.fromArray(S, c, ci + crs + L).blend(0f, overwrite));

@@ -5,11 +5,13 @@ import dev.jgrad.engine.Generator;
 import dev.jgrad.engine.Tensor;
 import dev.jgrad.engine.backend.Backend;
 import dev.jgrad.engine.backend.Backends;
+import dev.jgrad.engine.backend.cpu.Parallel;
 import dev.jgrad.engine.parity.Fixtures.Case;
 import dev.jgrad.engine.parity.Fixtures.TensorData;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -223,6 +225,25 @@ class TorchParityTest {
                 assertArrayEquals(a, b, "same seed, same mask");
                 assertNotEquals(Arrays.toString(a), Arrays.toString(c), "another seed, another mask");
             });
+        }
+
+        /** The mask is a counter-based stream keyed by one draw: threads fill disjoint ranges of it. */
+        @Test
+        void maskDoesNotDependOnTheThreadCountAndAdvancesTheGenerator() {
+            Tensor x = Tensor.ones(3 * (1 << 16) + 1); // several parallel grains and an odd tail
+            int before = Parallel.threads();
+            try {
+                Parallel.setThreads(1);
+                float[] one = F.dropout(x, P, true, new Generator(5)).toFloatArray();
+                Parallel.setThreads(3);
+                float[] three = F.dropout(x, P, true, new Generator(5)).toFloatArray();
+                assertArrayEquals(one, three);
+            } finally {
+                Parallel.setThreads(before);
+            }
+            Generator gen = new Generator(9);
+            float[] first = F.dropout(x, P, true, gen).toFloatArray(), second = F.dropout(x, P, true, gen).toFloatArray();
+            assertNotEquals(Arrays.toString(first), Arrays.toString(second), "each call draws a new key");
         }
     }
 }

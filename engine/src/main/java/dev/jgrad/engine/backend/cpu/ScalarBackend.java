@@ -77,15 +77,20 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void where(Storage cond, Layout cl, Storage a, Layout al, Storage b, Layout bl, Storage out) {
+        StridedLoop loop = new StridedLoop(cl, al, bl, Layout.contiguous(al.shape()));
+        loop.forEach(whereRun(loop, cond, a, b, out));
+    }
+
+    /** The body of {@code where} over runs of {@code loop} (cond, a, b, out), shared with the vector backend's parallel loop. */
+    static StridedLoop.Run whereRun(StridedLoop loop, Storage cond, Storage a, Storage b, Storage out) {
         byte[] c = cond.bytes();
         float[] as = a.floats(), bs = b.floats(), o = out.floats();
-        StridedLoop loop = new StridedLoop(cl, al, bl, Layout.contiguous(al.shape()));
         int sc = loop.innerStride(0), sa = loop.innerStride(1), sb = loop.innerStride(2);
-        loop.forEach((off, n) -> {
+        return (off, n) -> {
             for (int i = 0; i < n; i++) {
                 o[off[3] + i] = c[off[0] + i * sc] != 0 ? as[off[1] + i * sa] : bs[off[2] + i * sb];
             }
-        });
+        };
     }
 
     @Override

@@ -82,6 +82,14 @@ public final class VectorBackend extends ScalarBackend {
         VecRows.softmaxBackward(log, y.floats(), dy.floats(), rows, cols, dx.floats());
     }
 
+    /** The scalar loop split over the pool: attention masks select over whole score matrices. */
+    @Override
+    public void where(Storage cond, Layout cl, Storage a, Layout al, Storage b, Layout bl, Storage out) {
+        StridedLoop loop = new StridedLoop(cl, al, bl, Layout.contiguous(al.shape()));
+        StridedLoop.Run body = whereRun(loop, cond, a, b, out);
+        Parallel.forRange(loop.size(), GRAIN, (lo, hi) -> loop.forEach(lo, hi, body));
+    }
+
     /** The unweighted, unsmoothed case (every LM and classifier loss here) in SIMD; the others run the scalar reference. */
     @Override
     public void crossEntropyBackward(Storage logp, Storage targets, Storage weights, Storage dloss, int rows, int cols,

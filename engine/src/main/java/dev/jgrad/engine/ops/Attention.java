@@ -106,7 +106,8 @@ public final class Attention {
     }
 
     static Tensor math(Tensor q, Tensor k, Tensor v, Options o, float scale) {
-        Tensor scores = q.matmul(k.mT()).mul(scale);                    // [B, H, Tq, Tk]
+        // the scale goes on the smaller operand: q [B, H, Tq, D] when Tk > D (one pass over fewer elements)
+        Tensor scores = k.size(2) > q.size(3) ? q.mul(scale).matmul(k.mT()) : q.matmul(k.mT()).mul(scale); // [B, H, Tq, Tk]
         Tensor negInf = Tensor.scalar(Float.NEGATIVE_INFINITY);
         if (o.causal) scores = Tensor.where(causalMask(q.size(2), k.size(2)).to(q.device()), scores, negInf);
         if (o.mask != null) {

@@ -270,8 +270,9 @@ final class VecGemm {
     }
 
     /**
-     * The 6 × 2L register tile: C[0..6, 0..2L) (+)= A · Bpanel over kc (+ C when accumulate is 1), with A[r, p]
-     * at a[ai + r·ars + p]: a packed panel (ars = kc) or A's own rows read in place (ars = A's row stride).
+     * The 6 × 2L register tile: C[0..6, 0..2L) = A · Bpanel over kc, plus the old C when {@code accumulate} is 1
+     * (0 overwrites), with A[r, p] at a[ai + r·ars + p]: a packed panel (ars = kc) or A's own rows read in
+     * place (ars = A's row stride).
      */
     private static void micro6(int kc, float[] a, int ai, int ars, float[] b, int bi, float[] c, int ci, int crs, float accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;

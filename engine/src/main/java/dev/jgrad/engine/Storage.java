@@ -1,5 +1,7 @@
 package dev.jgrad.engine;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The flat buffer behind one or more tensors. Views share a storage; each view reads it through its own
  * shape, strides and offset.
@@ -21,7 +23,7 @@ public final class Storage {
     /** Allocation order of storages this class allocated itself ({@link #allocate}, {@link #onDevice}); −1 for wrapped arrays. */
     private final long serial;
 
-    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong SERIALS = new AtomicLong();
 
     private Storage(DType dtype, Device device, Object data, int size, boolean fresh) {
         this.dtype = dtype;

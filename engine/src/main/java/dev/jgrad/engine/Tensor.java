@@ -1,9 +1,9 @@
 package dev.jgrad.engine;
 
-import dev.jgrad.engine.backend.BinaryOp;
 import dev.jgrad.engine.autograd.Autograd;
 import dev.jgrad.engine.autograd.GradMode;
 import dev.jgrad.engine.autograd.Node;
+import dev.jgrad.engine.backend.BinaryOp;
 import dev.jgrad.engine.backend.Layout;
 import dev.jgrad.engine.ops.Creation;
 import dev.jgrad.engine.ops.Elementwise;
@@ -111,6 +111,8 @@ public final class Tensor {
     public Device device() { return storage.device(); }
     /** True when the elements are packed row-major without gaps. */
     public boolean isContiguous() { return layout.isContiguous(); }
+    /** Whether this tensor is its whole storage, contiguous from element 0 (so its array can be handed on as is). */
+    public boolean isWholeStorage() { return isContiguous() && offset() == 0 && storage.size() == numel(); }
 
     // ---------------------------------------------------------------- autograd
 

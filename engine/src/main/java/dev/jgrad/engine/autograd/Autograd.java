@@ -129,7 +129,7 @@ public final class Autograd {
         int count(Tensor t) { return counts.getOrDefault(t.storage(), 0); }
 
         boolean fresh(Tensor t) {
-            return t.storage().serial() >= mark && t.isContiguous() && t.offset() == 0 && t.numel() == t.storage().size();
+            return t.storage().serial() >= mark && t.isWholeStorage();
         }
 
         boolean ownsAlone(Tensor t) { return fresh(t) && count(t) == 1; }

@@ -29,7 +29,7 @@ public final class Optim {
             }
         }
         for (Tensor t : new Tensor[] {param, m, v}) {
-            if (!t.isContiguous() || t.offset() != 0 || t.storage().size() != t.numel()) {
+            if (!t.isWholeStorage()) {
                 throw new IllegalArgumentException("adamwStep: param and optimizer state must be whole contiguous tensors "
                         + "(they are updated in place), got shape " + Support.str(t.shape()) + " with strides "
                         + Support.str(t.strides()) + " and offset " + t.offset());

@@ -271,7 +271,7 @@ public final class Views {
     public static Tensor toDevice(Tensor x, Device device) {
         if (x.device().equals(device)) return x;
         dev.jgrad.engine.backend.Backends.forDevice(device); // a clear error when the device is unavailable
-        Tensor c = x.isContiguous() && x.offset() == 0 && x.storage().size() == x.numel() ? x : copyDetached(x);
+        Tensor c = x.isWholeStorage() ? x : copyDetached(x);
         Tensor out = Tensor.wrap(dev.jgrad.engine.backend.Backends.transfer(c.storage(), device), Layout.contiguous(x.shape()));
         Device from = x.device();
         return Autograd.record("ToCopyBackward0", out, new Tensor[] {x}, g -> new Tensor[] {toDevice(g, from)});

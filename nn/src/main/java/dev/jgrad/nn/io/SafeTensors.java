@@ -126,7 +126,7 @@ public final class SafeTensors {
     /** Encodes a tensor in row-major order, a bounded number of elements at a time. */
     private static void writeTensor(FileChannel ch, Tensor t, SafeDType dt) throws IOException {
         t = t.cpu();
-        Tensor c = t.isContiguous() && t.offset() == 0 && t.storage().size() == t.numel() ? t : t.contiguousCopy();
+        Tensor c = t.isWholeStorage() ? t : t.contiguousCopy();
         int n = c.numel(), step = 1 << 20;
         ByteBuffer buf = ByteBuffer.allocate(step * dt.bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int start = 0; start < n; start += step) {

@@ -43,7 +43,7 @@ public class Adam extends Optimizer {
     @Override
     protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState s) {
         double lr = group.lr, wd = group.weightDecay;
-        if (!amsgrad && (decoupled || wd == 0) && wholeContiguous(p)) {
+        if (!amsgrad && (decoupled || wd == 0) && p.isWholeStorage()) {
             // the same update as below in one fused pass over p, g, m and v: the composite form allocates eight
             // parameter-sized temporaries per step (a quarter of a W2 training step's allocations)
             Optim.adamwStep(p, grad, s.buffer("exp_avg", p), s.buffer("exp_avg_sq", p), (float) lr, (float) beta1,
@@ -65,10 +65,6 @@ public class Adam extends Optimizer {
         }
         Tensor denom = vHat.sqrt().div((float) bc2Sqrt).add((float) eps);
         p.add_(m.div(denom), (float) (-lr / bc1));
-    }
-
-    private static boolean wholeContiguous(Tensor p) {
-        return p.isContiguous() && p.offset() == 0 && p.storage().size() == p.numel();
     }
 
     @Override

@@ -26,21 +26,29 @@ class GradientBufferTest {
         assertArrayEquals(filled(3, 3f), w.grad().toFloatArray());
         x.grad().mul_(10f); // the optimizer may scale one gradient in place: the other must not move
         assertArrayEquals(filled(3, 3f), w.grad().toFloatArray());
+        // add's backward hands the same fresh dOut (from mul's backward) to both leaves: one may take it, the
+        // other must get a copy
         Tensor a = Tensor.ones(3).requiresGrad(true), b = Tensor.ones(3).requiresGrad(true);
-        a.add(b).sum().backward(); // add's backward hands the same dOut to both leaves
+        a.add(b).mul(2f).sum().backward();
         assertNotSame(a.grad().storage(), b.grad().storage());
+        a.grad().mul_(10f);
+        assertArrayEquals(filled(3, 20f), a.grad().toFloatArray());
+        assertArrayEquals(filled(3, 2f), b.grad().toFloatArray());
     }
 
     @Test
-    void aGradientSharedWithALeafIsNotSummedIntoInPlace() {
-        // s = x + w feeds dOut to leaf x and to w; w also gets a second gradient from w·3
-        Tensor x = Tensor.ones(4).requiresGrad(true), v = Tensor.ones(4).requiresGrad(true);
-        Tensor w = v.mul(2f);
-        Tensor s = x.mul(1f).add(w);
-        s.exp().sum().add(w.mul(3f).sum()).backward();
+    void aSharedGradientIsNotSummedIntoInPlace() {
+        // s = x·1 + (w + w·3): the outer add hands one dOut to x·1 and to the inner add, which hands it on to w
+        // and to w·3; w's second contribution must not be summed into that shared buffer while x·1 still
+        // waits to read it. Both operand orders, since the order decides which gradient reaches w first.
         float e3 = (float) Math.exp(3.0);
-        assertArrayEquals(filled(4, e3), x.grad().toFloatArray(), 1e-4f);
-        assertArrayEquals(filled(4, 2f * (e3 + 3f)), v.grad().toFloatArray(), 1e-4f);
+        for (boolean xFirst : new boolean[] {true, false}) {
+            Tensor x = Tensor.ones(4).requiresGrad(true), v = Tensor.full(0.25f, 4).requiresGrad(true);
+            Tensor x1 = x.mul(1f), w = v.mul(2f), inner = w.add(w.mul(3f));
+            (xFirst ? x1.add(inner) : inner.add(x1)).exp().sum().backward(); // s = x + 4w = 3
+            assertArrayEquals(filled(4, e3), x.grad().toFloatArray(), 1e-5f);
+            assertArrayEquals(filled(4, 8f * e3), v.grad().toFloatArray(), 1e-4f);
+        }
     }
 
     @Test

@@ -45,20 +45,20 @@ final class VecElementwise {
     static Run kernel(UnaryOp op, float a, float b) {
         return switch (op) {
             case NEG -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).neg().intoArray(out, oo + i); return i; };
-            case EXP -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) VecMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case EXP -> (x, xo, out, oo, n) -> { VecMath.exp(x, xo, 1f, 0f, out, oo, n); return n; };
             case LOG -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); return i; };
             case SQRT -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).sqrt().intoArray(out, oo + i); return i; };
             case RSQRT -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) rsqrt(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
             case ABS -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).abs().intoArray(out, oo + i); return i; };
             case TANH -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
-            case SIGMOID -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case SIGMOID -> (x, xo, out, oo, n) -> sigmoid(SigmoidOp.SIGMOID, x, xo, out, oo, n);
             case RELU -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(out, oo + i); return i; };
             case RELU_GRAD -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) reluGrad(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
-            case GELU_ERF -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) geluErf(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
-            case GELU_ERF_GRAD -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) geluErfGrad(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case GELU_ERF -> (x, xo, out, oo, n) -> geluErf(x, xo, out, oo, n);
+            case GELU_ERF_GRAD -> (x, xo, out, oo, n) -> geluErfGrad(x, xo, out, oo, n);
             case GELU_TANH -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) geluTanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
-            case SILU -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) silu(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
-            case SILU_GRAD -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) siluGrad(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i); return i; };
+            case SILU -> (x, xo, out, oo, n) -> sigmoid(SigmoidOp.SILU, x, xo, out, oo, n);
+            case SILU_GRAD -> (x, xo, out, oo, n) -> sigmoid(SigmoidOp.SILU_GRAD, x, xo, out, oo, n);
             case AFFINE -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).fma(a, b).intoArray(out, oo + i); return i; };
             case CLAMP -> (x, xo, out, oo, n) -> { int i = 0; for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).max(a).min(b).intoArray(out, oo + i); return i; };
             default -> null;
@@ -73,34 +73,8 @@ final class VecElementwise {
         return x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f));
     }
 
-    private static FloatVector silu(FloatVector x) {
-        return x.mul(sigmoid(x));
-    }
-
     private static FloatVector tanh(FloatVector x) {
         return x.lanewise(VectorOperators.TANH);
-    }
-
-    private static FloatVector geluErf(FloatVector x) {
-        return x.mul(0.5f).mul(erfcNeg(x.mul((float) (1 / ScalarMath.SQRT_2))));
-    }
-
-    /**
-     * Φ(x) + x·φ(x) with a single exp: e = exp(−x²/2) is φ's exponential and also the factor of Abramowitz &amp;
-     * Stegun's erfc fit (7.1.26, absolute error below 1.5e-7, ample for a derivative). With two exps (one
-     * inside {@link #erfcNeg}) the kernel outgrew C2's inlining budget and ran on boxed vectors, 6% of a W2 step.
-     */
-    private static FloatVector geluErfGrad(FloatVector x) {
-        FloatVector e = VecMath.exp(x.mul(x).mul(-0.5f));
-        FloatVector az = x.abs().mul((float) (1 / ScalarMath.SQRT_2));
-        FloatVector t = x.broadcast(1f).div(az.fma(0.3275911f, 1f));
-        FloatVector poly = t.mul(1.061405429f).add(-1.453152027f);
-        poly = poly.fma(t, t.broadcast(1.421413741f));
-        poly = poly.fma(t, t.broadcast(-0.284496736f));
-        poly = poly.fma(t, t.broadcast(0.254829592f));
-        FloatVector halfErfc = t.mul(poly).mul(e).mul(0.5f); // erfc(|x|/√2)/2 = Φ(−|x|)
-        FloatVector cdf = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
-        return x.mul(e).fma(x.broadcast((float) ScalarMath.INV_SQRT_2PI), cdf);
     }
 
     private static FloatVector geluTanh(FloatVector x) {
@@ -108,36 +82,129 @@ final class VecElementwise {
         return x.mul(0.5f).mul(tanh(inner).add(1f));
     }
 
-    private static FloatVector siluGrad(FloatVector x) {
-        FloatVector s = sigmoid(x);
-        return s.mul(x.mul(s.neg().add(1f)).add(1f));
+    /*
+     * The ops built around an exp run as three passes over chunks of their run: the terms before the exp, the
+     * array exp (its own compiled method, see VecMath), the terms after it. Why passes rather than one loop that
+     * calls an exp on vectors: see VecMath. A chunk and its two scratch rows sit in L1, so the extra loads and
+     * stores cost little next to the polynomials. Each works in place (x == out): the last pass reads each x
+     * before it writes the same element. Each returns how many elements it did (whole vectors); the caller runs
+     * the tail.
+     */
+
+    /** Elements per chunk: the two scratch rows (2 × 2 KB) stay in L1 between the passes. */
+    private static final int CHUNK = 512;
+    /** s[0, CHUNK): a term kept for the last pass; s[CHUNK, 2·CHUNK): the exponent, then its exp. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[2 * CHUNK]);
+
+    enum SigmoidOp { SIGMOID, SILU, SILU_GRAD }
+
+    static int sigmoid(SigmoidOp op, float[] x, int xo, float[] out, int oo, int n) {
+        float[] s = SCRATCH.get();
+        int full = n - n % L;
+        for (int c = 0; c < full; c += CHUNK) {
+            int m = Math.min(CHUNK, full - c);
+            VecMath.exp(x, xo + c, -1f, 0f, s, CHUNK, m); // e^−x
+            sigmoidFinish(op, x, xo + c, s, out, oo + c, m);
+        }
+        return full;
     }
 
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector onePlusE = VecMath.exp(x.neg()).add(1f);
-        return x.broadcast(1f).div(onePlusE);
+    static int geluErf(float[] x, int xo, float[] out, int oo, int n) {
+        float[] s = SCRATCH.get();
+        int full = n - n % L;
+        for (int c = 0; c < full; c += CHUNK) {
+            int m = Math.min(CHUNK, full - c);
+            erfcTerms(x, xo + c, s, m);
+            VecMath.exp(s, CHUNK, 1f, 0f, s, CHUNK, m);
+            geluErfFinish(x, xo + c, s, out, oo + c, m);
+        }
+        return full;
+    }
+
+    static int geluErfGrad(float[] x, int xo, float[] out, int oo, int n) {
+        float[] s = SCRATCH.get();
+        int full = n - n % L;
+        for (int c = 0; c < full; c += CHUNK) {
+            int m = Math.min(CHUNK, full - c);
+            squares(x, xo + c, s, m);
+            VecMath.exp(s, CHUNK, -0.5f, 0f, s, CHUNK, m); // e^(−x²/2)
+            geluErfGradFinish(x, xo + c, s, out, oo + c, m);
+        }
+        return full;
+    }
+
+    /** From e = e^−x in s[CHUNK..]: σ = 1/(1 + e); SILU x·σ; SILU's derivative σ·(1 + x·(1 − σ)). */
+    private static void sigmoidFinish(SigmoidOp op, float[] x, int xo, float[] s, float[] out, int oo, int m) {
+        for (int i = 0; i < m; i += L) {
+            FloatVector e = FloatVector.fromArray(S, s, CHUNK + i);
+            FloatVector sig = e.broadcast(1f).div(e.add(1f));
+            if (op == SigmoidOp.SIGMOID) {
+                sig.intoArray(out, oo + i);
+                continue;
+            }
+            FloatVector xv = FloatVector.fromArray(S, x, xo + i);
+            if (op == SigmoidOp.SILU) xv.mul(sig).intoArray(out, oo + i); // (a store per branch: no vector flows through a merge)
+            else sig.mul(xv.mul(sig.neg().add(1f)).add(1f)).intoArray(out, oo + i);
+        }
     }
 
     /**
-     * 1 + erf(z) = erfc(−z), from the Numerical Recipes Chebyshev fit of erfc (relative error below 1.2e-7
-     * everywhere), which keeps GELU accurate in its far negative tail where 1 + erf(z) is tiny.
+     * GELU(x) = x·Φ(x) = (x/2)·erfc(−x/√2), with erfc from the Numerical Recipes Chebyshev fit (relative error
+     * below 1.2e-7 everywhere, which keeps GELU accurate in its far negative tail where 1 + erf is tiny):
+     * erfc(|z|) = t·exp(P(t) − z²), t = 1/(1 + |z|/2). This pass stores t and the exponent P(t) − z².
      */
-    static FloatVector erfcNeg(FloatVector z) {
-        FloatVector az = z.abs();
-        FloatVector t = z.broadcast(1f).div(az.mul(0.5f).add(1f));
-        FloatVector poly = t.mul(0.17087277f).add(-0.82215223f);
-        poly = poly.fma(t, t.broadcast(1.48851587f));
-        poly = poly.fma(t, t.broadcast(-1.13520398f));
-        poly = poly.fma(t, t.broadcast(0.27886807f));
-        poly = poly.fma(t, t.broadcast(-0.18628806f));
-        poly = poly.fma(t, t.broadcast(0.09678418f));
-        poly = poly.fma(t, t.broadcast(0.37409196f));
-        poly = poly.fma(t, t.broadcast(1.00002368f));
-        poly = poly.fma(t, t.broadcast(-1.26551223f));
-        FloatVector erfcAbs = t.mul(VecMath.exp(poly.sub(az.mul(az)))); // erfc(|z|)
-        VectorMask<Float> negative = z.compare(VectorOperators.LT, 0f);
-        // erfc(−z) = erfc(|z|) when z < 0, else 2 − erfc(z)
-        return erfcAbs.neg().add(2f).blend(erfcAbs, negative);
+    private static void erfcTerms(float[] x, int xo, float[] s, int m) {
+        for (int i = 0; i < m; i += L) {
+            FloatVector az = FloatVector.fromArray(S, x, xo + i).mul((float) (1 / ScalarMath.SQRT_2)).abs();
+            FloatVector t = az.broadcast(1f).div(az.mul(0.5f).add(1f));
+            FloatVector poly = t.mul(0.17087277f).add(-0.82215223f);
+            poly = poly.fma(t, t.broadcast(1.48851587f));
+            poly = poly.fma(t, t.broadcast(-1.13520398f));
+            poly = poly.fma(t, t.broadcast(0.27886807f));
+            poly = poly.fma(t, t.broadcast(-0.18628806f));
+            poly = poly.fma(t, t.broadcast(0.09678418f));
+            poly = poly.fma(t, t.broadcast(0.37409196f));
+            poly = poly.fma(t, t.broadcast(1.00002368f));
+            poly = poly.fma(t, t.broadcast(-1.26551223f));
+            t.intoArray(s, i);
+            poly.sub(az.mul(az)).intoArray(s, CHUNK + i);
+        }
+    }
+
+    /** out = (x/2)·erfc(−z): erfc(|z|) = t·e when z &lt; 0, else 2 − erfc(|z|). */
+    private static void geluErfFinish(float[] x, int xo, float[] s, float[] out, int oo, int m) {
+        for (int i = 0; i < m; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + i);
+            FloatVector erfcAbs = FloatVector.fromArray(S, s, i).mul(FloatVector.fromArray(S, s, CHUNK + i));
+            FloatVector erfcNeg = erfcAbs.neg().add(2f).blend(erfcAbs, xv.compare(VectorOperators.LT, 0f));
+            xv.mul(0.5f).mul(erfcNeg).intoArray(out, oo + i);
+        }
+    }
+
+    private static void squares(float[] x, int xo, float[] s, int m) {
+        for (int i = 0; i < m; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + i);
+            xv.mul(xv).intoArray(s, CHUNK + i);
+        }
+    }
+
+    /**
+     * GELU'(x) = Φ(x) + x·φ(x) with a single exp: e = e^(−x²/2) is φ's exponential and also the factor of
+     * Abramowitz &amp; Stegun's erfc fit (7.1.26, absolute error below 1.5e-7, ample for a derivative).
+     */
+    private static void geluErfGradFinish(float[] x, int xo, float[] s, float[] out, int oo, int m) {
+        for (int i = 0; i < m; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + i), e = FloatVector.fromArray(S, s, CHUNK + i);
+            FloatVector az = xv.abs().mul((float) (1 / ScalarMath.SQRT_2));
+            FloatVector t = xv.broadcast(1f).div(az.fma(0.3275911f, 1f));
+            FloatVector poly = t.mul(1.061405429f).add(-1.453152027f);
+            poly = poly.fma(t, t.broadcast(1.421413741f));
+            poly = poly.fma(t, t.broadcast(-0.284496736f));
+            poly = poly.fma(t, t.broadcast(0.254829592f));
+            FloatVector halfErfc = t.mul(poly).mul(e).mul(0.5f); // erfc(|x|/√2)/2 = Φ(−|x|)
+            FloatVector cdf = halfErfc.neg().add(1f).blend(halfErfc, xv.compare(VectorOperators.LT, 0f));
+            xv.mul(e).fma(xv.broadcast((float) ScalarMath.INV_SQRT_2PI), cdf).intoArray(out, oo + i);
+        }
     }
 
     static void binary(BinaryOp op, float[] a, Layout al, float[] b, Layout bl, float[] out) {

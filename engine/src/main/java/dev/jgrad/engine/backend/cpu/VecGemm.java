@@ -253,28 +253,17 @@ final class VecGemm {
                     ai = 0;
                     if (panel == 0) packA(g, ao, ic + i0, h, pc, kc, a);
                 }
-                int cOff = co + (ic + i0) * crs + jc + j0;
-                if (h == MR && w == NR) {
-                    micro6(kc, a, ai, rs, bPack, bi, c, cOff, crs, acc ? 1f : 0f);
-                } else { // edge tile: compute a full tile into scratch, copy the valid part
-                    micro6(kc, a, ai, rs, bPack, bi, tile, 0, NR, 0f);
-                    for (int r = 0; r < h; r++) {
-                        for (int j = 0; j < w; j++) {
-                            int ci = cOff + r * crs + j;
-                            c[ci] = acc ? c[ci] + tile[r * NR + j] : tile[r * NR + j];
-                        }
-                    }
-                }
+                micro6(kc, a, ai, rs, bPack, bi, tile);
+                addTile(tile, c, co + (ic + i0) * crs + jc + j0, crs, h, w, acc);
             }
         }
     }
 
     /**
-     * The 6 × 2L register tile: C[0..6, 0..2L) = A · Bpanel over kc, plus the old C when {@code accumulate} is 1
-     * (0 overwrites), with A[r, p] at a[ai + r·ars + p]: a packed panel (ars = kc) or A's own rows read in
-     * place (ars = A's row stride).
+     * The 6 × 2L register tile: tile[0..6, 0..2L) = A · Bpanel over kc, with A[r, p] at a[ai + r·ars + p]: a
+     * packed panel (ars = kc) or A's own rows read in place (ars = A's row stride).
      */
-    private static void micro6(int kc, float[] a, int ai, int ars, float[] b, int bi, float[] c, int ci, int crs, float accumulate) {
+    private static void micro6(int kc, float[] a, int ai, int ars, float[] b, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars, a4 = ai + 4 * ars, a5 = ai + 5 * ars;
@@ -293,25 +282,38 @@ final class VecGemm {
             av = FloatVector.broadcast(S, a[a5 + p]);
             c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
         }
-        // The stores are written out here rather than in a helper taking the accumulators: once C2 compiled such a
-        // helper on its own, every call boxed its vector arguments (the W2 shapes ran at 120–175 GFLOP/s with
-        // it, 170–240 without). C is loaded and blended in every call rather than only when accumulating: a
-        // branch that a run had never taken was compiled as a trap, and after the first product that took it
-        // (the first K > KC) C2 recompiled this method on-stack with its accumulators' types lost, so every
-        // vector was boxed (10× slower) for the rest of the run.
-        VectorMask<Float> overwrite = FloatVector.broadcast(S, accumulate).compare(VectorOperators.EQ, 0f);
-        c00 = c00.add(FloatVector.fromArray(S, c, ci).blend(0f, overwrite)); c01 = c01.add(FloatVector.fromArray(S, c, ci + L).blend(0f, overwrite));
-        c10 = c10.add(FloatVector.fromArray(S, c, ci + crs).blend(0f, overwrite)); c11 = c11.add(FloatVector.fromArray(S, c, ci + crs + L).blend(0f, overwrite));
-        c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * crs).blend(0f, overwrite)); c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * crs + L).blend(0f, overwrite));
-        c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * crs).blend(0f, overwrite)); c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * crs + L).blend(0f, overwrite));
-        c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * crs).blend(0f, overwrite)); c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * crs + L).blend(0f, overwrite));
-        c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * crs).blend(0f, overwrite)); c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * crs + L).blend(0f, overwrite));
-        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
-        c10.intoArray(c, ci + crs); c11.intoArray(c, ci + crs + L);
-        c20.intoArray(c, ci + 2 * crs); c21.intoArray(c, ci + 2 * crs + L);
-        c30.intoArray(c, ci + 3 * crs); c31.intoArray(c, ci + 3 * crs + L);
-        c40.intoArray(c, ci + 4 * crs); c41.intoArray(c, ci + 4 * crs + L);
-        c50.intoArray(c, ci + 5 * crs); c51.intoArray(c, ci + 5 * crs + L);
+        // The accumulators go to the per-thread tile (in L1) and a separate method adds them to C: with the C update
+        // in this method as well, its compile sometimes ran past C2's node budget and boxed the last rows'
+        // vectors. Only arrays cross the call, so it does not matter whether C2 inlines it.
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /**
+     * C[r, 0..w) = tile[r, 0..w) (+ the old C when {@code accumulate}) for r &lt; h; full tiles through vectors.
+     * There is no branch on {@code accumulate} in the vector path: C is always loaded and masked to zero when
+     * overwriting. A branch that a run had never taken was compiled as a trap, and when a later product took it
+     * C2 recompiled the kernel on-stack with its vectors' types lost (10× slower for the rest of the run).
+     */
+    private static void addTile(float[] tile, float[] c, int ci, int crs, int h, int w, boolean accumulate) {
+        if (h < MR || w < NR) {
+            for (int r = 0; r < h; r++) {
+                for (int j = 0; j < w; j++) {
+                    int k = ci + r * crs + j;
+                    c[k] = accumulate ? c[k] + tile[r * NR + j] : tile[r * NR + j];
+                }
+            }
+            return;
+        }
+        VectorMask<Float> overwrite = FloatVector.broadcast(S, accumulate ? 1f : 0f).compare(VectorOperators.EQ, 0f);
+        for (int r = 0; r < MR; r++, ci += crs) { // one row of the tile: two vectors
+            FloatVector.fromArray(S, c, ci).blend(0f, overwrite).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).blend(0f, overwrite).add(FloatVector.fromArray(S, tile, r * NR + L)).intoArray(c, ci + L);
+        }
     }
 
     /** C[i0..i1, j0..j1) = act(C + bias): the fused epilogue, a no-op without bias and activation. */

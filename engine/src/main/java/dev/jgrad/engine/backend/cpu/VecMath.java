@@ -4,16 +4,29 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Transcendental functions on vectors, written with FMAs and bit tricks only. JDK 17's
- * {@code lanewise(EXP)} is not reliably intrinsified (profiles showed scalar-speed softmax and GELU), while
- * these compile to straight-line SIMD code.
+ * Transcendental functions over arrays, written with FMAs and bit tricks only (JDK 17's {@code lanewise(EXP)} is
+ * not reliably intrinsified: profiles showed scalar-speed softmax and GELU).
+ *
+ * <p>Why the functions take arrays and not vectors. The Vector API compiles to SIMD only when C2 inlines the
+ * whole computation into one compiled method; a helper that takes or returns a {@code FloatVector} and is not
+ * inlined receives and returns heap objects, and C2 then runs its operations through their Java fallbacks (one
+ * allocation per operation). On JDK 17 whether such a helper is inlined is a race: a hot loop still running in
+ * C1 calls the helper often enough that C2 compiles the helper on its own first, and the loop's later C2 compile
+ * refuses to inline it ("already compiled into a big method"), or a large loop body hits C2's node budget
+ * ("NodeCountInliningCutoff"). Measured on W2: from one JVM to the next the step allocated either 0.8 GB or 1.9
+ * GB, the extra 1.1 GB being boxed vectors from GELU's and softmax's exp, and ran up to 20% slower (JDK 25
+ * inlined correctly every time). So every vector formula that is more than a few operations long lives in the
+ * body of a loop over arrays, and kernels call it with arrays and offsets: nothing a compiler can leave out of
+ * line carries a vector.
  */
 final class VecMath {
     private VecMath() {}
 
+    private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
+    private static final int L = S.length();
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     /** 1.5·2²³: adding it rounds a float to an integer, which then sits in the low mantissa bits. */
@@ -21,55 +34,68 @@ final class VecMath {
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
 
     /**
-     * e^x, within 2 ulp of {@link Math#exp} (Cephes' expf: x = k·ln 2 + r with |r| ≤ ln2/2, e^r by a degree-6
-     * polynomial, 2^k assembled in the exponent bits). Underflows to 0 below −87.3, overflows to +∞ above
-     * 88.7, and keeps NaN.
+     * dst[d + i] = e^(scale·src[s + i] + shift) for i in [0, n); returns the sum of what it wrote (softmax's
+     * denominator, in one fixed order). In place (src == dst, s == d) is allowed: each element is read before it
+     * is written.
+     *
+     * <p>Within 2 ulp of {@link Math#exp} (Cephes' expf: y = k·ln 2 + r with |r| ≤ ln2/2, e^r by a degree-6
+     * polynomial, 2^k assembled in the exponent bits). Underflows to 0 below −87.3, overflows to +∞ above 88.7,
+     * and keeps NaN.
+     *
+     * <p>This method is its own compile unit on purpose: its ~25 vector operations are a large part of C2's node
+     * budget, and callers that inlined it (softmax's row loop, GELU's passes) ran past that budget and boxed
+     * their vectors. At more than 325 bytes of bytecode (C2's FreqInlineSize) it is never inlined; callers pay
+     * one call per row or chunk.
      */
-    static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(-87.33654f).min(88.72283f);
-        FloatVector t = xc.fma(LOG2E, ROUND);               // k + ROUND, k = round(x·log2 e)
-        FloatVector k = t.sub(ROUND);
-        FloatVector r = k.fma(xc.broadcast(-LN2_HI), xc);               // r = x − k·ln 2, in two parts for accuracy
-        r = k.fma(xc.broadcast(-LN2_LO), r);
-        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
-        p = p.fma(r, r.broadcast(8.3334519073e-3f));
-        p = p.fma(r, r.broadcast(4.1665795894e-2f));
-        p = p.fma(r, r.broadcast(1.6666665459e-1f));
-        p = p.fma(r, r.broadcast(5.0000001201e-1f));
-        p = p.fma(r.mul(r), r).add(1f);                      // 1 + r + r²·P(r)
-        IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);
-        FloatVector scale = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = p.mul(scale);
-        VectorMask<Float> under = x.compare(VectorOperators.LT, -87.33654f), over = x.compare(VectorOperators.GT, 88.72283f);
-        e = e.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
-        return e.blend(x, x.compare(VectorOperators.NE, x));  // NaN in, NaN out
-    }
-
-    /** For lane i, lane i XOR step, for step = L/2, L/4, ..., 1: the butterfly of {@link #sumLanes}. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterfly() {
-        int lanes = VectorBackend.SPECIES.length();
-        int steps = Integer.numberOfTrailingZeros(lanes);
-        VectorShuffle<Float>[] shuffles = new VectorShuffle[steps];
-        for (int k = 0, step = lanes / 2; step >= 1; k++, step /= 2) {
-            final int st = step;
-            shuffles[k] = VectorShuffle.fromOp(VectorBackend.SPECIES, i -> i ^ st);
+    static float exp(float[] src, int s, float scale, float shift, float[] dst, int d, int n) {
+        FloatVector sum = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector x = FloatVector.fromArray(S, src, s + i).fma(scale, shift);
+            FloatVector xc = x.max(-87.33654f).min(88.72283f);
+            FloatVector t = xc.fma(LOG2E, ROUND);                  // k + ROUND, k = round(x·log2 e)
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = k.fma(xc.broadcast(-LN2_HI), xc);      // r = x − k·ln 2, in two parts for accuracy
+            r = k.fma(xc.broadcast(-LN2_LO), r);
+            FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+            p = p.fma(r, r.broadcast(8.3334519073e-3f));
+            p = p.fma(r, r.broadcast(4.1665795894e-2f));
+            p = p.fma(r, r.broadcast(1.6666665459e-1f));
+            p = p.fma(r, r.broadcast(5.0000001201e-1f));
+            p = p.fma(r.mul(r), r).add(1f);                         // 1 + r + r²·P(r)
+            IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);
+            FloatVector scale2k = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(scale2k);
+            VectorMask<Float> under = x.compare(VectorOperators.LT, -87.33654f), over = x.compare(VectorOperators.GT, 88.72283f);
+            e = e.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
+            e = e.blend(x, x.compare(VectorOperators.NE, x)); // NaN in, NaN out
+            e.intoArray(dst, d + i);
+            sum = sum.add(e);
         }
-        return shuffles;
+        float total = sumLanes(sum);
+        for (; i < n; i++) {
+            dst[d + i] = (float) Math.exp(scale * src[s + i] + shift);
+            total += dst[d + i];
+        }
+        return total;
     }
 
     /**
-     * The sum of a vector's lanes in one fixed order (a butterfly of lane-wise adds).
+     * The sum of a vector's lanes in one fixed order: halve the lanes, adding lane i + h to lane i, until one is
+     * left (the order of a butterfly of lane-wise adds).
      *
      * <p>Why not {@code reduceLanes(ADD)}: its order is unspecified, and in practice the interpreter (lanes in
      * sequence) and the C2 intrinsic (a tree) round differently. A training step would then give bits that
-     * depend on how warm the JIT is, and a resumed run would not equal an uninterrupted one.
+     * depend on how warm the JIT is, and a resumed run would not equal an uninterrupted one. Why through an
+     * array: this runs once per reduction, so a call that C2 leaves out of line costs one boxed argument, not a
+     * boxed vector per shuffle step.
      */
     static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> s : BUTTERFLY) v = v.add(v.rearrange(s));
-        return v.lane(0);
+        float[] lanes = new float[L];
+        v.intoArray(lanes, 0);
+        for (int h = L / 2; h >= 1; h /= 2) {
+            for (int i = 0; i < h; i++) lanes[i] += lanes[i + h];
+        }
+        return lanes[0];
     }
 }

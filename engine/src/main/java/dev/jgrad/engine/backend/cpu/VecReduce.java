@@ -54,7 +54,7 @@ final class VecReduce {
     }
 
     /** Four accumulators hide the latency of the adds. */
-    private static float sumRow(float[] x, int base, int len) {
+    static float sumRow(float[] x, int base, int len) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= len - 4 * L; i += 4 * L) {
@@ -69,7 +69,7 @@ final class VecReduce {
         return r;
     }
 
-    private static float maxRow(float[] x, int base, int len) {
+    static float maxRow(float[] x, int base, int len) {
         FloatVector a = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
         for (; i <= len - L; i += L) a = a.max(FloatVector.fromArray(S, x, base + i));

@@ -1,7 +1,6 @@
 package dev.jgrad.engine.backend.cpu;
 
 import dev.jgrad.engine.Storage;
-import dev.jgrad.engine.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,30 +24,18 @@ final class VecRows {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols;
-                float max = VecReduce.reduceRow(dev.jgrad.engine.backend.ReduceOp.MAX, x, base, cols);
-                // pass 2: e = exp(x − max), written to out, summed
-                FloatVector acc = FloatVector.zero(S);
-                int c = 0;
-                for (; c <= cols - L; c += L) {
-                    FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, base + c).sub(max));
-                    if (!log) e.intoArray(out, base + c);
-                    acc = acc.add(e);
-                }
-                float sum = VecMath.sumLanes(acc);
-                for (; c < cols; c++) {
-                    float e = (float) Math.exp(x[base + c] - max);
-                    if (!log) out[base + c] = e;
-                    sum += e;
-                }
+                float max = VecReduce.maxRow(x, base, cols);
+                // pass 2: e = exp(x − max), written to out (log-softmax only needs its sum: out is scratch there)
+                float sum = VecMath.exp(x, base, 1f, -max, out, base, cols);
                 // pass 3: normalize
                 if (log) {
                     float shift = max + (float) Math.log(sum);
-                    c = 0;
+                    int c = 0;
                     for (; c <= cols - L; c += L) FloatVector.fromArray(S, x, base + c).sub(shift).intoArray(out, base + c);
                     for (; c < cols; c++) out[base + c] = x[base + c] - shift;
                 } else {
                     float inv = 1f / sum;
-                    c = 0;
+                    int c = 0;
                     for (; c <= cols - L; c += L) FloatVector.fromArray(S, out, base + c).mul(inv).intoArray(out, base + c);
                     for (; c < cols; c++) out[base + c] *= inv;
                 }
@@ -70,14 +57,20 @@ final class VecRows {
                 float dot = VecMath.sumLanes(acc);
                 for (; c < cols; c++) dot += log ? dy[base + c] : dy[base + c] * y[base + c];
                 c = 0;
-                for (; c <= cols - L; c += L) {
-                    FloatVector g = FloatVector.fromArray(S, dy, base + c), yv = FloatVector.fromArray(S, y, base + c);
-                    FloatVector d = log ? g.sub(VecMath.exp(yv).mul(dot)) : yv.mul(g.sub(dot));
-                    d.intoArray(dx, base + c);
+                if (log) { // dx = dy − e^y·dot, with e^y (the softmax) first written to dx (dx is never dy)
+                    VecMath.exp(y, base, 1f, 0f, dx, base, cols);
+                    for (; c <= cols - L; c += L) {
+                        FloatVector.fromArray(S, dy, base + c).sub(FloatVector.fromArray(S, dx, base + c).mul(dot)).intoArray(dx, base + c);
+                    }
+                } else {
+                    for (; c <= cols - L; c += L) {
+                        FloatVector g = FloatVector.fromArray(S, dy, base + c), yv = FloatVector.fromArray(S, y, base + c);
+                        yv.mul(g.sub(dot)).intoArray(dx, base + c);
+                    }
                 }
                 for (; c < cols; c++) {
                     int i = base + c;
-                    dx[i] = log ? dy[i] - (float) Math.exp(y[i]) * dot : y[i] * (dy[i] - dot);
+                    dx[i] = log ? dy[i] - dx[i] * dot : y[i] * (dy[i] - dot);
                 }
             }
         });
@@ -88,7 +81,6 @@ final class VecRows {
      * without class weights or label smoothing; rows whose target is {@code ignoreIndex} get zeros.
      */
     static void crossEntropyBackward(float[] logp, Storage targets, float[] dloss, int rows, int cols, int ignoreIndex, float[] dx) {
-        VecElementwise.Run exp = VecElementwise.kernel(UnaryOp.EXP, 0f, 0f);
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols;
@@ -98,10 +90,10 @@ final class VecRows {
                     continue;
                 }
                 int target = ScalarBackend.checkedTarget(t, cols, r);
-                int c = exp.run(logp, base, dx, base, cols); // softmax = e^logp
-                for (; c < cols; c++) dx[base + c] = (float) Math.exp(logp[base + c]);
+                VecMath.exp(logp, base, 1f, 0f, dx, base, cols); // softmax = e^logp
                 float g = dloss[r];
-                for (c = 0; c <= cols - L; c += L) FloatVector.fromArray(S, dx, base + c).mul(g).intoArray(dx, base + c);
+                int c = 0;
+                for (; c <= cols - L; c += L) FloatVector.fromArray(S, dx, base + c).mul(g).intoArray(dx, base + c);
                 for (; c < cols; c++) dx[base + c] *= g;
                 dx[base + target] -= g;
             }
@@ -113,7 +105,7 @@ final class VecRows {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols;
-                float m = VecReduce.reduceRow(dev.jgrad.engine.backend.ReduceOp.SUM, x, base, cols) / cols;
+                float m = VecReduce.sumRow(x, base, cols) / cols;
                 // two-pass variance: Σ (x − m)², numerically safer than E[x²] − m²
                 FloatVector acc = FloatVector.zero(S);
                 int c = 0;

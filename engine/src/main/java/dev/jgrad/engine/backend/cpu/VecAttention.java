@@ -25,7 +25,9 @@ final class VecAttention {
         FloatVector acc = FloatVector.zero(S);
         int c = 0;
         for (; c <= n - L; c += L) acc = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc);
-        float r = VecMath.sumLanes(acc);
+        float[] lanes = new float[L];
+        acc.intoArray(lanes, 0);
+        float r = VecMath.sumLanes(lanes);
         for (; c < n; c++) r += a[ao + c] * b[bo + c];
         return r;
     }

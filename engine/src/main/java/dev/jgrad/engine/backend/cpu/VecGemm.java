@@ -107,6 +107,7 @@ final class VecGemm {
         int m = g.m(), n = g.n(), k = g.k();
         int ars = g.aRowStride(), acs = g.aColStride(), brs = g.bRowStride(), bcs = g.bColStride(), crs = g.cRowStride();
         boolean dotForm = !(bcs == 1 && n >= L) && acs == 1 && brs == 1 && k >= L;
+        float[] lanes = new float[L];
         for (int i = 0; i < m; i++) {
             int ci = co + i * crs, ai = ao + i * ars;
             if (dotForm) {
@@ -115,7 +116,8 @@ final class VecGemm {
                     FloatVector acc = FloatVector.zero(S);
                     int p = 0;
                     for (; p <= k - L; p += L) acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), acc);
-                    float dot = VecMath.sumLanes(acc);
+                    acc.intoArray(lanes, 0);
+                    float dot = VecMath.sumLanes(lanes);
                     for (; p < k; p++) dot += a[ai + p] * b[bj + p];
                     c[ci + j] = g.accumulate() ? c[ci + j] + dot : dot;
                 }

@@ -34,9 +34,8 @@ final class VecMath {
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
 
     /**
-     * dst[d + i] = e^(scale·src[s + i] + shift) for i in [0, n); returns the sum of what it wrote (softmax's
-     * denominator, in one fixed order). In place (src == dst, s == d) is allowed: each element is read before it
-     * is written.
+     * dst[d + i] = e^(scale·src[s + i] + shift) for i in [0, n). In place (src == dst, s == d) is allowed: each
+     * element is read before it is written.
      *
      * <p>Within 2 ulp of {@link Math#exp} (Cephes' expf: y = k·ln 2 + r with |r| ≤ ln2/2, e^r by a degree-6
      * polynomial, 2^k assembled in the exponent bits). Underflows to 0 below −87.3, overflows to +∞ above 88.7,
@@ -47,8 +46,7 @@ final class VecMath {
      * their vectors. At more than 325 bytes of bytecode (C2's FreqInlineSize) it is never inlined; callers pay
      * one call per row or chunk.
      */
-    static float exp(float[] src, int s, float scale, float shift, float[] dst, int d, int n) {
-        FloatVector sum = FloatVector.zero(S);
+    static void exp(float[] src, int s, float scale, float shift, float[] dst, int d, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector x = FloatVector.fromArray(S, src, s + i).fma(scale, shift);
@@ -68,31 +66,22 @@ final class VecMath {
             FloatVector e = p.mul(scale2k);
             VectorMask<Float> under = x.compare(VectorOperators.LT, -87.33654f), over = x.compare(VectorOperators.GT, 88.72283f);
             e = e.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
-            e = e.blend(x, x.compare(VectorOperators.NE, x)); // NaN in, NaN out
-            e.intoArray(dst, d + i);
-            sum = sum.add(e);
+            e.blend(x, x.compare(VectorOperators.NE, x)).intoArray(dst, d + i); // NaN in, NaN out
         }
-        float total = sumLanes(sum);
-        for (; i < n; i++) {
-            dst[d + i] = (float) Math.exp(scale * src[s + i] + shift);
-            total += dst[d + i];
-        }
-        return total;
+        for (; i < n; i++) dst[d + i] = (float) Math.exp(scale * src[s + i] + shift);
     }
 
     /**
-     * The sum of a vector's lanes in one fixed order: halve the lanes, adding lane i + h to lane i, until one is
-     * left (the order of a butterfly of lane-wise adds).
+     * The sum of a vector's lanes, stored by the caller in {@code lanes} (L floats, overwritten), in one fixed
+     * order: halve the lanes, adding lane i + h to lane i, until one is left (a butterfly of lane-wise adds).
      *
      * <p>Why not {@code reduceLanes(ADD)}: its order is unspecified, and in practice the interpreter (lanes in
      * sequence) and the C2 intrinsic (a tree) round differently. A training step would then give bits that
-     * depend on how warm the JIT is, and a resumed run would not equal an uninterrupted one. Why through an
-     * array: this runs once per reduction, so a call that C2 leaves out of line costs one boxed argument, not a
-     * boxed vector per shuffle step.
+     * depend on how warm the JIT is, and a resumed run would not equal an uninterrupted one. Why an array and
+     * not the vector: a loop's accumulator passed to a call that C2 leaves out of line is boxed in every
+     * iteration of the loop (JDK 17 boxes the loop's phi), not once.
      */
-    static float sumLanes(FloatVector v) {
-        float[] lanes = new float[L];
-        v.intoArray(lanes, 0);
+    static float sumLanes(float[] lanes) {
         for (int h = L / 2; h >= 1; h /= 2) {
             for (int i = 0; i < h; i++) lanes[i] += lanes[i + h];
         }

@@ -64,7 +64,9 @@ final class VecReduce {
             a3 = a3.add(FloatVector.fromArray(S, x, base + i + 3 * L));
         }
         for (; i <= len - L; i += L) a0 = a0.add(FloatVector.fromArray(S, x, base + i));
-        float r = VecMath.sumLanes(a0.add(a1).add(a2.add(a3)));
+        float[] lanes = new float[L];
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        float r = VecMath.sumLanes(lanes);
         for (; i < len; i++) r += x[base + i];
         return r;
     }

@@ -26,7 +26,8 @@ final class VecRows {
                 int base = r * cols;
                 float max = VecReduce.maxRow(x, base, cols);
                 // pass 2: e = exp(x − max), written to out (log-softmax only needs its sum: out is scratch there)
-                float sum = VecMath.exp(x, base, 1f, -max, out, base, cols);
+                VecMath.exp(x, base, 1f, -max, out, base, cols);
+                float sum = VecReduce.sumRow(out, base, cols);
                 // pass 3: normalize
                 if (log) {
                     float shift = max + (float) Math.log(sum);
@@ -45,6 +46,7 @@ final class VecRows {
 
     static void softmaxBackward(boolean log, float[] y, float[] dy, int rows, int cols, float[] dx) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
+            float[] lanes = new float[L];
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols;
                 // dot = Σ dy (log-softmax) or Σ dy·y (softmax)
@@ -54,7 +56,8 @@ final class VecRows {
                     FloatVector g = FloatVector.fromArray(S, dy, base + c);
                     acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, base + c), acc);
                 }
-                float dot = VecMath.sumLanes(acc);
+                acc.intoArray(lanes, 0);
+                float dot = VecMath.sumLanes(lanes);
                 for (; c < cols; c++) dot += log ? dy[base + c] : dy[base + c] * y[base + c];
                 c = 0;
                 if (log) { // dx = dy − e^y·dot, with e^y (the softmax) first written to dx (dx is never dy)
@@ -103,6 +106,7 @@ final class VecRows {
     static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
                           float[] out, float[] mean, float[] rstd) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
+            float[] lanes = new float[L];
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols;
                 float m = VecReduce.sumRow(x, base, cols) / cols;
@@ -113,7 +117,8 @@ final class VecRows {
                     FloatVector d = FloatVector.fromArray(S, x, base + c).sub(m);
                     acc = d.fma(d, acc);
                 }
-                float v = VecMath.sumLanes(acc);
+                acc.intoArray(lanes, 0);
+                float v = VecMath.sumLanes(lanes);
                 for (; c < cols; c++) v += (x[base + c] - m) * (x[base + c] - m);
                 float s = (float) (1.0 / Math.sqrt(v / cols + eps));
                 c = 0;
@@ -146,6 +151,7 @@ final class VecRows {
         java.util.SortedMap<Long, float[][]> parts = java.util.Collections.synchronizedSortedMap(new java.util.TreeMap<>());
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] dwLocal = dw == null ? null : new float[cols], dbLocal = db == null ? null : new float[cols];
+            float[] lanes = new float[L];
             parts.put(lo, new float[][] {dwLocal, dbLocal});
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols;
@@ -161,7 +167,10 @@ final class VecRows {
                     if (dwLocal != null) g.fma(n, FloatVector.fromArray(S, dwLocal, c)).intoArray(dwLocal, c);
                     if (dbLocal != null) g.add(FloatVector.fromArray(S, dbLocal, c)).intoArray(dbLocal, c);
                 }
-                float sumDn = VecMath.sumLanes(accDn), sumDnN = VecMath.sumLanes(accDnN);
+                accDn.intoArray(lanes, 0);
+                float sumDn = VecMath.sumLanes(lanes);
+                accDnN.intoArray(lanes, 0);
+                float sumDnN = VecMath.sumLanes(lanes);
                 for (; c < cols; c++) {
                     float g = dy[base + c];
                     float n = (x[base + c] - mu) * s;

@@ -227,6 +227,28 @@ class TorchParityTest {
             });
         }
 
+        /**
+         * The fused host kernel (mask regenerated from its key in backward, never stored) gives the bits of the
+         * composed form x·bernoulli(1 − p, 1/(1 − p)) drawn with the same seed, forward and backward, also for
+         * a non-contiguous input.
+         */
+        @Test
+        void fusedEqualsComposedForwardAndBackward() {
+            Tensor base = Tensor.randn(new Generator(3), 37, 29);
+            for (boolean transposed : new boolean[] {false, true}) {
+                Tensor x1 = base.clone().requiresGrad(true), x2 = base.clone().requiresGrad(true);
+                Tensor in1 = transposed ? x1.mT() : x1, in2 = transposed ? x2.mT() : x2;
+                Tensor fused = F.dropout(in1, P, true, new Generator(11));
+                Tensor mask = dev.jgrad.engine.ops.Creation.bernoulli(1.0 - P, 1f / (1f - P), new Generator(11), in2.shape());
+                Tensor composed = in2.mul(mask);
+                assertArrayEquals(composed.toFloatArray(), fused.toFloatArray(), "forward, transposed=" + transposed);
+                Tensor dy = Tensor.randn(new Generator(4), in1.shape());
+                fused.backward(dy);
+                composed.backward(dy);
+                assertArrayEquals(x2.grad().toFloatArray(), x1.grad().toFloatArray(), "backward, transposed=" + transposed);
+            }
+        }
+
         /** The mask is a counter-based stream keyed by one draw: threads fill disjoint ranges of it. */
         @Test
         void maskDoesNotDependOnTheThreadCountAndAdvancesTheGenerator() {

@@ -6,7 +6,7 @@ import dev.jgrad.engine.Storage;
 import dev.jgrad.engine.Tensor;
 import dev.jgrad.engine.backend.Backends;
 import dev.jgrad.engine.backend.Layout;
-import dev.jgrad.engine.backend.cpu.Parallel;
+import dev.jgrad.engine.backend.cpu.KeyedMask;
 
 import static dev.jgrad.engine.ops.Support.str;
 
@@ -83,40 +83,18 @@ public final class Creation {
     }
 
     /**
-     * {@code value} with probability p, else 0: dropout's scaled keep-mask in one pass (see {@link #keyedMask}).
+     * {@code value} with probability p, else 0: dropout's scaled keep-mask in one pass, keyed by one draw from
+     * {@code gen} (see {@link KeyedMask}).
      */
     public static Tensor bernoulli(double p, float value, Generator gen, int... shape) {
         checkShape(shape);
         float[] data = new float[Layout.contiguous(shape).numel()];
-        keyedMask(gen.nextLong(), keepThreshold(p), value, null, 0, data, data.length);
+        KeyedMask.fill(gen.nextLong(), keepThreshold(p), value, null, 0, data, data.length);
         return Tensor.wrap(Storage.wrap(data), shape.clone());
     }
 
     /** The 32-bit uniform u keeps an element when u &lt; this: p·2³², rounded up. */
     static long keepThreshold(double p) {
         return (long) Math.ceil(p * 0x1p32);
-    }
-
-    /**
-     * dst[i] = m_i, or src[so + i]·m_i when src is given, for i in [0, n), where m_i = {@code value} when the
-     * i-th uniform of the stream keyed by {@code key} is below {@code threshold}, else 0. Element pair j takes
-     * SplitMix64(key + j·φ), two 32-bit uniforms, so the pool's threads fill disjoint ranges, the mask does not
-     * depend on how many threads there are, and the same key gives the same mask again (dropout's backward
-     * regenerates it instead of saving it). Drawing every element from a generator in sequence cost 6% of a W2
-     * training step on one core while the other waited.
-     */
-    static void keyedMask(long key, long threshold, float value, float[] src, int so, float[] dst, int n) {
-        Parallel.forRange((n + 1) / 2, 1 << 14, (lo, hi) -> {
-            for (long j = lo; j < hi; j++) {
-                long r = Generator.splitMix(key + j * 0x9E3779B97F4A7C15L);
-                int i = (int) (2 * j);
-                float m0 = (r >>> 32) < threshold ? value : 0f;
-                dst[i] = src == null ? m0 : src[so + i] * m0;
-                if (i + 1 < n) {
-                    float m1 = (r & 0xFFFFFFFFL) < threshold ? value : 0f;
-                    dst[i + 1] = src == null ? m1 : src[so + i + 1] * m1;
-                }
-            }
-        });
     }
 }

@@ -6,6 +6,7 @@ import dev.jgrad.engine.Generator;
 import dev.jgrad.engine.Tensor;
 import dev.jgrad.engine.autograd.Autograd;
 import dev.jgrad.engine.backend.Backend;
+import dev.jgrad.engine.backend.cpu.KeyedMask;
 
 /** Inverted dropout: zero each element with probability p and scale the rest by 1/(1−p), so eval needs nothing. */
 public final class Dropout {
@@ -15,7 +16,7 @@ public final class Dropout {
      * x unchanged when not training or p = 0; otherwise x·mask/(1−p) with the mask drawn from {@code gen}.
      *
      * <p>On the host this is one fused pass, and the mask is never stored: it comes from a counter-based stream
-     * keyed by one draw from {@code gen} ({@link Creation#keyedMask}), so backward regenerates it from the key.
+     * keyed by one draw from {@code gen} ({@link KeyedMask}), so backward regenerates it from the key.
      * The composed form (a mask tensor, then x·mask, whose backward multiplies by the saved mask) allocated two
      * extra tensors of x's size per dropout: 16% of a W2 step's allocation. Both forms give the same bits; on
      * other devices the composed form runs.
@@ -32,11 +33,11 @@ public final class Dropout {
         int n = x.numel();
         Tensor xc = Views.copyDetachedIfNeeded(x.detach());
         Tensor out = Support.empty(be, DType.FLOAT32, x.shape());
-        Creation.keyedMask(key, threshold, scale, xc.storage().floats(), xc.offset(), out.storage().floats(), n);
+        KeyedMask.fill(key, threshold, scale, xc.storage().floats(), xc.offset(), out.storage().floats(), n);
         return Autograd.record("NativeDropoutBackward0", out, new Tensor[] {x}, g -> {
             Tensor dy = Views.copyDetachedIfNeeded(g);
             Tensor dx = Support.empty(be, DType.FLOAT32, dy.shape());
-            Creation.keyedMask(key, threshold, scale, dy.storage().floats(), dy.offset(), dx.storage().floats(), n);
+            KeyedMask.fill(key, threshold, scale, dy.storage().floats(), dy.offset(), dx.storage().floats(), n);
             return new Tensor[] {dx};
         });
     }

@@ -215,12 +215,16 @@ public final class Elementwise {
         return withDerivative("clamp", "ClampBackward1", UnaryOp.CLAMP, UnaryOp.CLAMP_GRAD, min, max, x);
     }
 
-    /** f(x) whose backward is g·f'(x), with f' a kernel of its own (activations). */
+    /**
+     * f(x) whose backward is g·f'(x), with f' a kernel of its own (activations). Backward multiplies g into the
+     * fresh f'(x) buffer in place (backward runs without recording, so nothing needs the unscaled f'): one
+     * tensor of x's size less per activation.
+     */
     private static Tensor withDerivative(String name, String node, UnaryOp f, UnaryOp df, float a, float b, Tensor x) {
         Saved sx = Saved.of(x, name);
         Tensor out = unaryRaw(name, f, a, b, x);
         return Autograd.record(node, out, new Tensor[] {x},
-                g -> new Tensor[] {mul(g, unaryRaw(name, df, a, b, sx.get()))});
+                g -> new Tensor[] {InPlace.binary(name, BinaryOp.MUL, unaryRaw(name, df, a, b, sx.get()), g)});
     }
 
     // ---------------------------------------------------------------- selection and comparison

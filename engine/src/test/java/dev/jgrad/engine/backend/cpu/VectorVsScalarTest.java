@@ -304,4 +304,25 @@ class VectorVsScalarTest {
             assertArrayEquals(e.floats(), v.floats());
         }
     }
+    /** Dropout's keyed mask: the SIMD fill gives exactly the reference's mask, with and without a source. */
+    @Test
+    void keyedMaskMatchesTheReferenceExactly() {
+        assertEquals(true, dev.jgrad.engine.backend.Backends.cpu() instanceof VectorBackend, "tests run the vector backend");
+        SplittableRandom rnd = new SplittableRandom(3);
+        long[] keepBelows = {0L, 1L << 31, (long) Math.ceil(0.9 * 0x1p32), 1L << 32, 0xFFFFFFFFL};
+        for (int n : new int[] {1, 7, 8, 9, 31, 33, 1000, 3 * (1 << 15) + 5}) {
+            float[] src = new float[n + 3];
+            for (int i = 0; i < src.length; i++) src[i] = (float) rnd.nextGaussian();
+            for (long keepBelow : keepBelows) {
+                long key = rnd.nextLong();
+                for (boolean withSrc : new boolean[] {false, true}) {
+                    float[] expected = new float[n], actual = new float[n];
+                    float[] s = withSrc ? src : null;
+                    KeyedMask.fillScalar(key, keepBelow, 1.25f, s, 3, expected, n, 0, (n + 1) / 2);
+                    KeyedMask.fill(key, keepBelow, 1.25f, s, 3, actual, n);
+                    assertArrayEquals(expected, actual, "n=" + n + " keepBelow=" + keepBelow + " src=" + withSrc);
+                }
+            }
+        }
+    }
 }

@@ -139,12 +139,21 @@ final class VecGemm {
         }
     }
 
-    /** Splits C into one rectangle per thread: whole NR panels of columns if there are enough, else MR-row strips. */
+    /**
+     * Splits C into one rectangle per thread: whole NR panels of columns, or MR-row strips, whichever makes the
+     * threads pack less. Every thread packs the whole operand the split does not cut (A when splitting columns,
+     * B when splitting rows), so for a tall product such as the weight gradient of a Linear layer (Aᵀ·X with M
+     * = 1024 outputs, N = 256 inputs, K = 2048 tokens) a column split had both threads pack all of A, 40% on
+     * top of the multiply-adds.
+     */
     private static void blocked(Gemm g, int ao, int bo, int co) {
         int m = g.m(), n = g.n();
+        long k = g.k();
         int colPanels = (n + NR - 1) / NR, rowPanels = (m + MR - 1) / MR;
         int t = Parallel.threads();
-        boolean byColumns = colPanels >= 4 * t || colPanels >= rowPanels;
+        long packByColumns = (packsA(g, n / Math.max(1, Math.min(t, colPanels))) ? m * k : 0) + k * n / t;
+        long packByRows = (packsA(g, n) ? m * k / t : 0) + k * n;
+        boolean byColumns = rowPanels < t || (colPanels >= t && packByColumns <= packByRows);
         int parts = Math.max(1, Math.min(t, byColumns ? colPanels : rowPanels));
         Parallel.forRange(parts, 1, (lo, hi) -> {
             for (int part = (int) lo; part < hi; part++) {
@@ -159,6 +168,11 @@ final class VecGemm {
         });
     }
 
+    /** Whether a thread with this many columns of C packs A (see {@link #rectangle}). */
+    private static boolean packsA(Gemm g, int columns) {
+        return !(g.aColStride() == 1 && columns <= 8 * NR);
+    }
+
     /** C[i0..i1, j0..j1) computed by one thread with its own buffers. */
     private static void rectangle(Gemm g, int ao, int bo, int co, int i0, int i1, int j0, int j1) {
         Buffers buf = BUFFERS.get();
@@ -166,7 +180,7 @@ final class VecGemm {
         // A with contiguous rows is read in place when this thread has few column panels: the kernel broadcasts
         // one scalar per row per step, so a packed copy only buys locality, and with few panels to reuse it the
         // copy cost a quarter of the product (N = 256). With many panels the packed block's locality wins.
-        boolean direct = g.aColStride() == 1 && j1 - j0 <= 8 * NR;
+        boolean direct = !packsA(g, j1 - j0);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {

@@ -230,20 +230,34 @@ final class VecGemm {
     /**
      * A[ic.., pc..] into panels of MR rows, each row's kc elements contiguous: aPack[(panel*MR + r)*kc + p], zero
      * rows past mc. Rows rather than BLIS's interleaved columns so that the kernel reads a packed panel exactly as
-     * it reads A in place, at a[row + p] (5–8% faster than a stride held in a variable).
+     * it reads A in place, at a[row + p] (5–8% faster than a stride held in a variable). With row = panel·MR + r
+     * the block is simply A[ic.., pc..] as a row-major [mc, kc] matrix, so row-major A packs by row copies and
+     * column-major A (Aᵀ of a row-major matrix: the weight gradient's gᵀ) by a tiled transpose. An element loop
+     * over six rows at a time had cost a fifth of a 512³ product.
      */
     private static void packA(Gemm g, int ao, int ic, int mc, int pc, int kc, float[] aPack) {
         float[] a = g.a().floats();
         int ars = g.aRowStride(), acs = g.aColStride();
-        for (int panel = 0; panel * MR < mc; panel++) {
-            int i0 = panel * MR, h = Math.min(MR, mc - i0);
-            int dst = panel * MR * kc;
-            for (int p = 0; p < kc; p++) {
-                int src = ao + (ic + i0) * ars + (pc + p) * acs;
-                for (int r = 0; r < h; r++) aPack[dst + r * kc + p] = a[src + r * ars];
+        if (acs == 1) {
+            for (int i = 0; i < mc; i++) System.arraycopy(a, ao + (ic + i) * ars + pc, aPack, i * kc, kc);
+        } else if (ars == 1) {
+            // 16×16 tiles: the 16 source lines and the 16 destination lines of a tile stay in L1 while it is copied
+            for (int p0 = 0; p0 < kc; p0 += 16) {
+                for (int i0 = 0; i0 < mc; i0 += 16) {
+                    int p1 = Math.min(kc, p0 + 16), i1 = Math.min(mc, i0 + 16);
+                    for (int p = p0; p < p1; p++) {
+                        int src = ao + ic + (pc + p) * acs;
+                        for (int i = i0; i < i1; i++) aPack[i * kc + p] = a[src + i];
+                    }
+                }
             }
-            Arrays.fill(aPack, dst + h * kc, dst + MR * kc, 0f);
+        } else {
+            for (int i = 0; i < mc; i++) {
+                int src = ao + (ic + i) * ars + pc * acs;
+                for (int p = 0; p < kc; p++) aPack[i * kc + p] = a[src + p * acs];
+            }
         }
+        Arrays.fill(aPack, mc * kc, (mc + MR - 1) / MR * MR * kc, 0f);
     }
 
     /**

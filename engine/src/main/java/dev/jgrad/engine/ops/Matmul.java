@@ -79,7 +79,12 @@ public final class Matmul {
         Layout l = Support.expandLayout("matmul", x.layout(), shape);
         Integer bstride = collapsedBatchStride(l, batch.length);
         if (bstride == null) {
-            Tensor c = Views.copyDetached(Tensor.wrap(x.storage(), l));
+            // Copy in the order the matrices already have in memory: a transposed view (kᵀ of attention heads)
+            // is copied as its untransposed self, by contiguous runs, and read back through transposed strides.
+            Tensor view = Tensor.wrap(x.storage(), l);
+            int[] vs = l.strides();
+            boolean columnMajor = vs[batch.length + 1] != 1 && vs[batch.length] == 1;
+            Tensor c = columnMajor ? Views.copyDetached(view.mT()).mT() : Views.copyDetached(view);
             l = c.layout();
             x = c;
             bstride = rows * cols;

@@ -30,6 +30,17 @@ final class HostCopy {
         });
     }
 
+    /** A same-dtype strided copy split over the pool in grains of about {@code grain} elements. */
+    static void copyRange(Storage src, Layout s, Storage dst, Layout d, long grain) {
+        StridedLoop loop = new StridedLoop(s, d);
+        int ss = loop.innerStride(0), ds = loop.innerStride(1);
+        Object a = src.data(), b = dst.data();
+        Parallel.forRange(loop.size(), grain, (lo, hi) -> loop.forEach(lo, hi, (off, n) -> {
+            if (ss == 1 && ds == 1) System.arraycopy(a, off[0], b, off[1], n);
+            else copyStrided(a, off[0], ss, b, off[1], ds, n, src.dtype());
+        }));
+    }
+
     private static void copyStrided(Object a, int ao, int as, Object b, int bo, int bs, int n, DType t) {
         switch (t) {
             case FLOAT32 -> { float[] x = (float[]) a, y = (float[]) b; for (int i = 0; i < n; i++) y[bo + i * bs] = x[ao + i * as]; }

@@ -135,15 +135,21 @@ public final class VectorBackend extends ScalarBackend {
                 bias1, bias2);
     }
 
-    /** Same-dtype contiguous copies split over the pool: one core cannot saturate memory bandwidth alone. */
+    /**
+     * Same-dtype copies split over the pool: one core cannot saturate memory bandwidth alone, and strided copies
+     * (a permute made contiguous, attention heads gathered for a batched product) ran on the calling thread
+     * while the other core waited.
+     */
     @Override
     public void copy(Storage src, Layout s, Storage dst, Layout d) {
-        if (src.dtype() == dst.dtype() && s.isContiguous() && d.isContiguous() && s.numel() > 4 * GRAIN) {
+        if (src.dtype() != dst.dtype() || s.numel() <= 4 * GRAIN) {
+            super.copy(src, s, dst, d);
+        } else if (s.isContiguous() && d.isContiguous()) {
             Object a = src.data(), b = dst.data();
             int so = s.offset(), dOff = d.offset();
             Parallel.forRange(s.numel(), 4 * GRAIN, (lo, hi) -> System.arraycopy(a, so + (int) lo, b, dOff + (int) lo, (int) (hi - lo)));
         } else {
-            super.copy(src, s, dst, d);
+            HostCopy.copyRange(src, s, dst, d, GRAIN);
         }
     }
 }

@@ -3,8 +3,6 @@ package dev.jgrad.engine.backend.cpu;
 import dev.jgrad.engine.backend.Gemm;
 import dev.jgrad.engine.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -59,6 +57,8 @@ final class VecGemm {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        /** All zeros: the initial C of a tile that overwrites. */
+        final float[] zeros = new float[MR * NR];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -283,19 +283,43 @@ final class VecGemm {
                     ai = 0;
                     if (panel == 0) packA(g, ao, ic + i0, h, pc, kc, a);
                 }
-                micro6(kc, a, ai, rs, bPack, bi, tile);
-                addTile(tile, c, co + (ic + i0) * crs + jc + j0, crs, h, w, acc);
+                int cOff = co + (ic + i0) * crs + jc + j0;
+                if (h == MR && w == NR) {
+                    // the tile starts from C itself when accumulating, from zeros when overwriting: chosen here,
+                    // outside the kernel, so the kernel has no branch (see micro6)
+                    micro6(kc, a, ai, rs, bPack, bi, acc ? c : buf.zeros, acc ? cOff : 0, acc ? crs : NR, c, cOff, crs);
+                } else { // edge tile: a full tile into scratch, then its valid part into C
+                    micro6(kc, a, ai, rs, bPack, bi, buf.zeros, 0, NR, tile, 0, NR);
+                    for (int r = 0; r < h; r++) {
+                        for (int j = 0; j < w; j++) {
+                            int k = cOff + r * crs + j;
+                            c[k] = acc ? c[k] + tile[r * NR + j] : tile[r * NR + j];
+                        }
+                    }
+                }
             }
         }
     }
 
     /**
-     * The 6 × 2L register tile: tile[0..6, 0..2L) = A · Bpanel over kc, with A[r, p] at a[ai + r·ars + p]: a
-     * packed panel (ars = kc) or A's own rows read in place (ars = A's row stride).
+     * The 6 × 2L register tile: C[0..6, 0..2L) = C0 + A · Bpanel over kc, with A[r, p] at a[ai + r·ars + p] (a
+     * packed panel, ars = kc, or A's own rows read in place, ars = A's row stride), C0[r, :] at init[ii + r·irs]
+     * and C[r, :] at c[ci + r·crs]. C0 is C itself when accumulating and a tile of zeros when overwriting.
+     *
+     * <p>Why the caller picks C0 rather than the kernel branching on "accumulate": a branch that a run had never
+     * taken was compiled as a trap, and when a later product took it C2 recompiled the kernel on-stack with its
+     * accumulators' types lost, so every vector was boxed (10× slower for the rest of the run). Keeping the
+     * start and the end of the tile to plain loads and stores also keeps this method well inside C2's node
+     * budget: an earlier form that loaded and blended C at the end sometimes ran past it and boxed its last rows.
      */
-    private static void micro6(int kc, float[] a, int ai, int ars, float[] b, int bi, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    private static void micro6(int kc, float[] a, int ai, int ars, float[] b, int bi,
+                               float[] init, int ii, int irs, float[] c, int ci, int crs) {
+        FloatVector c00 = FloatVector.fromArray(S, init, ii), c01 = FloatVector.fromArray(S, init, ii + L);
+        FloatVector c10 = FloatVector.fromArray(S, init, ii + irs), c11 = FloatVector.fromArray(S, init, ii + irs + L);
+        FloatVector c20 = FloatVector.fromArray(S, init, ii + 2 * irs), c21 = FloatVector.fromArray(S, init, ii + 2 * irs + L);
+        FloatVector c30 = FloatVector.fromArray(S, init, ii + 3 * irs), c31 = FloatVector.fromArray(S, init, ii + 3 * irs + L);
+        FloatVector c40 = FloatVector.fromArray(S, init, ii + 4 * irs), c41 = FloatVector.fromArray(S, init, ii + 4 * irs + L);
+        FloatVector c50 = FloatVector.fromArray(S, init, ii + 5 * irs), c51 = FloatVector.fromArray(S, init, ii + 5 * irs + L);
         int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars, a4 = ai + 4 * ars, a5 = ai + 5 * ars;
         for (int p = 0; p < kc; p++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
@@ -312,38 +336,12 @@ final class VecGemm {
             av = FloatVector.broadcast(S, a[a5 + p]);
             c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
         }
-        // The accumulators go to the per-thread tile (in L1) and a separate method adds them to C: with the C update
-        // in this method as well, its compile sometimes ran past C2's node budget and boxed the last rows'
-        // vectors. Only arrays cross the call, so it does not matter whether C2 inlines it.
-        c00.intoArray(tile, 0); c01.intoArray(tile, L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-    }
-
-    /**
-     * C[r, 0..w) = tile[r, 0..w) (+ the old C when {@code accumulate}) for r &lt; h; full tiles through vectors.
-     * There is no branch on {@code accumulate} in the vector path: C is always loaded and masked to zero when
-     * overwriting. A branch that a run had never taken was compiled as a trap, and when a later product took it
-     * C2 recompiled the kernel on-stack with its vectors' types lost (10× slower for the rest of the run).
-     */
-    private static void addTile(float[] tile, float[] c, int ci, int crs, int h, int w, boolean accumulate) {
-        if (h < MR || w < NR) {
-            for (int r = 0; r < h; r++) {
-                for (int j = 0; j < w; j++) {
-                    int k = ci + r * crs + j;
-                    c[k] = accumulate ? c[k] + tile[r * NR + j] : tile[r * NR + j];
-                }
-            }
-            return;
-        }
-        VectorMask<Float> overwrite = FloatVector.broadcast(S, accumulate ? 1f : 0f).compare(VectorOperators.EQ, 0f);
-        for (int r = 0; r < MR; r++, ci += crs) { // one row of the tile: two vectors
-            FloatVector.fromArray(S, c, ci).blend(0f, overwrite).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, ci);
-            FloatVector.fromArray(S, c, ci + L).blend(0f, overwrite).add(FloatVector.fromArray(S, tile, r * NR + L)).intoArray(c, ci + L);
-        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + crs); c11.intoArray(c, ci + crs + L);
+        c20.intoArray(c, ci + 2 * crs); c21.intoArray(c, ci + 2 * crs + L);
+        c30.intoArray(c, ci + 3 * crs); c31.intoArray(c, ci + 3 * crs + L);
+        c40.intoArray(c, ci + 4 * crs); c41.intoArray(c, ci + 4 * crs + L);
+        c50.intoArray(c, ci + 5 * crs); c51.intoArray(c, ci + 5 * crs + L);
     }
 
     /** C[i0..i1, j0..j1) = act(C + bias): the fused epilogue, a no-op without bias and activation. */

@@ -88,7 +88,8 @@ final class VecElementwise {
      * calls an exp on vectors: see VecMath. A chunk and its two scratch rows sit in L1, so the extra loads and
      * stores cost little next to the polynomials. Each works in place (x == out): the last pass reads each x
      * before it writes the same element. Each returns how many elements it did (whole vectors); the caller runs
-     * the tail.
+     * the tail. The three chunk loops are written out on purpose: one shared loop that took the passes as a
+     * lambda let C2 inline GELU's passes into it, where they boxed their vectors again (+50 MB per W2 step).
      */
 
     /** Elements per chunk: the two scratch rows (2 × 2 KB) stay in L1 between the passes. */

@@ -213,22 +213,28 @@ class VectorVsScalarTest {
         for (int variant = 0; variant < 4; variant++) gemmCase(33, 31, 40, variant, 3, ++seed);
         gemmCase(9, 7, 8, 2, 5, ++seed);
         gemmCase(100, 100, 100, 3, 2, ++seed);
+        // A with neither stride 1 (every other column of a wider matrix): the general packing path
+        gemmCase(100, 70, 300, 4, 1, ++seed);
+        gemmCase(100, 70, 300, 4, 2, ++seed);
     }
 
     /**
-     * variant bit 0: A transposed (stored [K, M]); bit 1: B transposed (stored [N, K]). Batches broadcast B
+     * variant bit 0: A transposed (stored [K, M]); bit 1: B transposed (stored [N, K]); bit 2: A's elements two
+     * apart along both dims (every other column of an [M, 2K] matrix). Batches broadcast B
      * (batch stride 0). Odd seeds accumulate into C; every third seed adds a bias + GELU epilogue.
      */
     private void gemmCase(int m, int n, int k, int variant, int batch, long seed) {
-        boolean at = (variant & 1) != 0, bt = (variant & 2) != 0, acc = seed % 2 == 1;
-        float[] a = random(batch * m * k + 3, seed, -1f, 1f), b = random(k * n + 5, seed + 1, -1f, 1f);
+        boolean at = (variant & 1) != 0, bt = (variant & 2) != 0, acc = seed % 2 == 1, spread = (variant & 4) != 0;
+        int aStride = spread ? 2 : 1;
+        float[] a = random(batch * m * k * aStride + 3, seed, -1f, 1f), b = random(k * n + 5, seed + 1, -1f, 1f);
         float[] c0 = random(batch * m * n, seed + 2, -1f, 1f), bias = random(n, seed + 3, -1f, 1f);
         int aOff = 3, bOff = 5;
-        int ars = at ? 1 : k, acs = at ? m : 1, brs = bt ? 1 : n, bcs = bt ? k : 1;
+        int ars = (at ? 1 : k) * aStride, acs = (at ? m : 1) * aStride, brs = bt ? 1 : n, bcs = bt ? k : 1;
+        if (spread && at) throw new IllegalArgumentException("spread A is not transposed");
         boolean epi = seed % 3 == 0;
         Storage[] cs = {st(c0), st(c0)};
         for (int i = 0; i < 2; i++) {
-            Gemm g = new Gemm(batch, m, n, k, st(a), aOff, m * k, ars, acs, st(b), bOff, 0, brs, bcs, cs[i], 0, m * n, n, acc);
+            Gemm g = new Gemm(batch, m, n, k, st(a), aOff, m * k * aStride, ars, acs, st(b), bOff, 0, brs, bcs, cs[i], 0, m * n, n, acc);
             if (epi) g = g.withEpilogue(st(bias), UnaryOp.GELU_ERF);
             (i == 0 ? ref : vec).gemm(g);
         }

@@ -13,18 +13,11 @@ final class HostCopy {
 
     static void copy(Storage src, Layout s, Storage dst, Layout d) {
         StridedLoop loop = new StridedLoop(s, d);
-        int ss = loop.innerStride(0), ds = loop.innerStride(1);
         if (src.dtype() == dst.dtype()) {
-            Object a = src.data(), b = dst.data();
-            loop.forEach((off, n) -> {
-                if (ss == 1 && ds == 1) {
-                    System.arraycopy(a, off[0], b, off[1], n);
-                } else {
-                    copyStrided(a, off[0], ss, b, off[1], ds, n, src.dtype());
-                }
-            });
+            loop.forEach(sameDtypeRun(loop, src, dst));
             return;
         }
+        int ss = loop.innerStride(0), ds = loop.innerStride(1);
         loop.forEach((off, n) -> {
             for (int i = 0; i < n; i++) set(dst, off[1] + i * ds, get(src, off[0] + i * ss));
         });
@@ -33,12 +26,19 @@ final class HostCopy {
     /** A same-dtype strided copy split over the pool in grains of about {@code grain} elements. */
     static void copyRange(Storage src, Layout s, Storage dst, Layout d, long grain) {
         StridedLoop loop = new StridedLoop(s, d);
+        StridedLoop.Run body = sameDtypeRun(loop, src, dst);
+        Parallel.forRange(loop.size(), grain, (lo, hi) -> loop.forEach(lo, hi, body));
+    }
+
+    /** The body of a same-dtype copy over runs of {@code loop} (src, dst): arraycopy where both are contiguous. */
+    private static StridedLoop.Run sameDtypeRun(StridedLoop loop, Storage src, Storage dst) {
         int ss = loop.innerStride(0), ds = loop.innerStride(1);
         Object a = src.data(), b = dst.data();
-        Parallel.forRange(loop.size(), grain, (lo, hi) -> loop.forEach(lo, hi, (off, n) -> {
+        DType t = src.dtype();
+        return (off, n) -> {
             if (ss == 1 && ds == 1) System.arraycopy(a, off[0], b, off[1], n);
-            else copyStrided(a, off[0], ss, b, off[1], ds, n, src.dtype());
-        }));
+            else copyStrided(a, off[0], ss, b, off[1], ds, n, t);
+        };
     }
 
     private static void copyStrided(Object a, int ao, int as, Object b, int bo, int bs, int n, DType t) {

@@ -310,6 +310,29 @@ class VectorVsScalarTest {
             assertArrayEquals(e.floats(), v.floats());
         }
     }
+
+    /** Transposing and row-gathering copies, small (the serial path) and large (split over the pool). */
+    @Test
+    void stridedCopyIsExact() {
+        for (int rows : new int[] {3, 700}) {
+            int cols = 257, n = rows * cols;
+            float[] x = random(n + 2, rows, -1f, 1f);
+            Layout transposed = new Layout(new int[] {cols, rows}, new int[] {1, cols}, 2);      // [C, R] view of [R, C]
+            Layout everyOtherRow = new Layout(new int[] {(rows + 1) / 2, cols}, new int[] {2 * cols, 1}, 2);
+            for (Layout src : new Layout[] {transposed, everyOtherRow}) {
+                Layout dst = Layout.contiguous(src.shape());
+                Storage e = Storage.allocate(DType.FLOAT32, dst.numel()), v = Storage.allocate(DType.FLOAT32, dst.numel());
+                ref.copy(st(x), src, e, dst);
+                vec.copy(st(x), src, v, dst);
+                assertArrayEquals(e.floats(), v.floats(), "rows " + rows + " strides " + java.util.Arrays.toString(src.strides()));
+                // and the reference itself reads the right element: [0, 1] of the transpose is x[1, 0]; row 1 of
+                // every other row is x's row 2
+                if (src == transposed) assertEquals(x[2 + cols], e.floats()[1]);
+                else assertEquals(x[2 + 2 * cols], e.floats()[cols]);
+            }
+        }
+    }
+
     /** Dropout's keyed mask: the SIMD fill gives exactly the reference's mask, with and without a source. */
     @Test
     void keyedMaskMatchesTheReferenceExactly() {

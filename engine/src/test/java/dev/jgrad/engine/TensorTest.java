@@ -130,6 +130,18 @@ class TensorTest {
     }
 
     @Test
+    void matmulOfPermutedBatchDimsEqualsMatmulOfCopies() {
+        // [B, T, H, D] storage viewed as heads [B, H, T, D]; a broadcast [T, D]; and batch dims in no memory order
+        Generator g = new Generator(3);
+        Tensor x = Tensor.randn(g, 3, 7, 4, 9), y = Tensor.randn(g, 3, 7, 4, 9), w = Tensor.randn(g, 9, 5);
+        Tensor q = x.permute(0, 2, 1, 3), k = y.permute(0, 2, 1, 3);                  // [3, 4, 7, 9]
+        assertArrayEquals(q.contiguous().matmul(k.contiguous().mT()).toFloatArray(), q.matmul(k.mT()).toFloatArray());
+        assertArrayEquals(q.contiguous().matmul(w).toFloatArray(), q.matmul(w).toFloatArray());
+        Tensor odd = x.permute(2, 0, 1, 3);                                            // [4, 3, 7, 9]
+        assertArrayEquals(odd.contiguous().matmul(w).toFloatArray(), odd.matmul(w).toFloatArray());
+    }
+
+    @Test
     void numpyBroadcastingShapes() {
         assertArrayEquals(new int[] {2, 3, 4}, Tensor.zeros(2, 1, 4).add(Tensor.zeros(3, 1)).shape());
         assertArrayEquals(new int[] {5, 2, 3}, Tensor.zeros(5, 1, 3).mul(Tensor.zeros(2, 1)).shape());

@@ -108,14 +108,31 @@ public final class Attention {
     static Tensor math(Tensor q, Tensor k, Tensor v, Options o, float scale) {
         // the scale goes on the smaller operand: q [B, H, Tq, D] when Tk > D (one pass over fewer elements)
         Tensor scores = k.size(2) > q.size(3) ? q.mul(scale).matmul(k.mT()) : q.matmul(k.mT()).mul(scale); // [B, H, Tq, Tk]
-        Tensor negInf = Tensor.scalar(Float.NEGATIVE_INFINITY);
-        if (o.causal) scores = Tensor.where(causalMask(q.size(2), k.size(2)).to(q.device()), scores, negInf);
-        if (o.mask != null) {
-            scores = o.mask.dtype() == DType.BOOL ? Tensor.where(o.mask, scores, negInf) : scores.add(o.mask);
-        }
+        Tensor bias = additiveMask(o.mask, o.causal, q.size(2), k.size(2), q);
+        if (bias != null) scores = scores.add(bias);
         Tensor weights = scores.softmax(-1);
         if (o.dropoutActive()) weights = Dropout.dropout(weights, o.dropoutP, true, o.gen);
         return weights.matmul(v);                                        // [B, H, Tq, Dv]
+    }
+
+    /**
+     * Every mask as one float bias to add to the scores (0 where a key may be seen, -inf where not), or null.
+     * Built at the mask's own size ([Tq, Tk], [B, 1, 1, Tk], ...), which is far smaller than the [B, H, Tq, Tk]
+     * scores, and then added by one broadcast pass. Adding rather than selecting with {@code where} also costs
+     * nothing in backward: the gradient of an add is passed through as it is, while {@code where} needs a
+     * second masked pass over the scores' gradient (the two give the same gradient, since softmax's is 0 where
+     * its weight is 0).
+     */
+    static Tensor additiveMask(Tensor mask, boolean causal, int tq, int tk, Tensor like) {
+        Tensor bias = null;
+        if (causal) bias = Tensor.where(causalMask(tq, tk), Tensor.scalar(0f), Tensor.scalar(Float.NEGATIVE_INFINITY)).to(like.device()); // [Tq, Tk]
+        if (mask != null) {
+            Tensor m = mask.dtype() == DType.BOOL
+                    ? Tensor.where(mask, Tensor.scalar(0f), Tensor.scalar(Float.NEGATIVE_INFINITY))
+                    : mask;
+            bias = bias == null ? m : bias.add(m);
+        }
+        return bias;
     }
 
     static Tensor fused(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale) {
@@ -127,9 +144,7 @@ public final class Attention {
         Tensor bias = null;
         Layout biasLayout = null;
         if (mask != null) {
-            Tensor m = mask.dtype() == DType.BOOL
-                    ? Tensor.where(mask, Tensor.scalar(0f), Tensor.scalar(Float.NEGATIVE_INFINITY))
-                    : mask.detach();
+            Tensor m = additiveMask(mask, false, tq, tk, q).detach();
             biasLayout = Support.expandLayout("scaledDotProduct mask", m.layout(), new int[] {b, h, tq, tk});
             bias = m;
         }

@@ -10,8 +10,9 @@ import dev.jgrad.engine.backend.Layout;
 
 /**
  * Matrix products with NumPy/PyTorch semantics. 1-D operands are promoted to matrices and the added dim is
- * removed from the result; batch dims (all but the last two) broadcast. Transposed operands are passed to the
- * GEMM kernel as strides, never copied, which is what makes the backward products (g·Bᵀ, Aᵀ·g) cheap.
+ * removed from the result; batch dims (all but the last two) broadcast. Operands are passed to the GEMM kernel
+ * as strides, never copied: transposed ones (the backward products g·Bᵀ, Aᵀ·g), broadcast ones and permuted
+ * batch dims (attention heads) alike.
  */
 public final class Matmul {
     private Matmul() {}
@@ -57,48 +58,58 @@ public final class Matmul {
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
         Tensor out = Support.empty(be, DType.FLOAT32, outShape);
-        Operand pa = operand(a, batch, m, k), pb = operand(b, batch, k, n);
-        be.gemm(new Gemm(batchCount, m, n, k,
-                pa.t.storage(), pa.offset, pa.batchStride, pa.rowStride, pa.colStride,
-                pb.t.storage(), pb.offset, pb.batchStride, pb.rowStride, pb.colStride,
-                out.storage(), 0, m * n, n, false));
+        Layout la = Support.expandLayout("matmul", a.layout(), matrixShape(batch, m, k));
+        Layout lb = Support.expandLayout("matmul", b.layout(), matrixShape(batch, k, n));
+        // Batch dims [0, split) are looped over here, [split, nb) go to one batched GEMM call, which needs a single
+        // stride over them (split = nb always works: one call per matrix). Usually split = 0, one call; attention
+        // heads, [B, H, T, Dh] views of [B, T, H·Dh] projections, have strides that collapse only over H, so they
+        // take B calls of H products each. No operand is ever copied: copying the heads had cost a 2 MB copy
+        // (and its zeroing) per operand per product in W2.
+        int nb = batch.length, split = 0;
+        while (split < nb && (collapsedBatchStride(la, split, nb) == null || collapsedBatchStride(lb, split, nb) == null)) split++;
+        Operand pa = operand(a, la, split, nb), pb = operand(b, lb, split, nb);
+        int outer = Support.prod(batch, 0, split), inner = Support.prod(batch, split, nb);
+        int[] index = new int[split];
+        for (int o = 0; o < outer; o++) {
+            int ao = pa.offset, bo = pb.offset;
+            for (int d = 0; d < split; d++) {
+                ao += index[d] * pa.t.layout().strides()[d];
+                bo += index[d] * pb.t.layout().strides()[d];
+            }
+            be.gemm(new Gemm(inner, m, n, k,
+                    pa.t.storage(), ao, pa.batchStride, pa.rowStride, pa.colStride,
+                    pb.t.storage(), bo, pb.batchStride, pb.rowStride, pb.colStride,
+                    out.storage(), o * inner * m * n, m * n, n, false));
+            for (int d = split - 1; d >= 0 && ++index[d] == batch[d]; d--) index[d] = 0; // next outer index, row-major
+        }
         return out;
+    }
+
+    private static int[] matrixShape(int[] batch, int rows, int cols) {
+        int[] shape = java.util.Arrays.copyOf(batch, batch.length + 2);
+        shape[batch.length] = rows;
+        shape[batch.length + 1] = cols;
+        return shape;
     }
 
     /** A matrix operand as (offset, batch/row/col strides) over a storage. */
     private record Operand(Tensor t, int offset, int batchStride, int rowStride, int colStride) {}
 
     /**
-     * Reads x broadcast to [batch..., rows, cols] with a single batch stride. That works whenever the batch
-     * dims collapse into one (contiguous, or broadcast with stride 0); otherwise x is copied first.
+     * x read as [batch..., rows, cols] through its (broadcast) layout {@code l}: one stride over batch dims
+     * [split, nb), which the caller has checked exists; the dims before split are the caller's loop.
      */
-    private static Operand operand(Tensor x, int[] batch, int rows, int cols) {
-        int[] shape = java.util.Arrays.copyOf(batch, batch.length + 2);
-        shape[batch.length] = rows;
-        shape[batch.length + 1] = cols;
-        Layout l = Support.expandLayout("matmul", x.layout(), shape);
-        Integer bstride = collapsedBatchStride(l, batch.length);
-        if (bstride == null) {
-            // Copy in the order the matrices already have in memory: a transposed view (kᵀ of attention heads)
-            // is copied as its untransposed self, by contiguous runs, and read back through transposed strides.
-            Tensor view = Tensor.wrap(x.storage(), l);
-            int[] vs = l.strides();
-            boolean columnMajor = vs[batch.length + 1] != 1 && vs[batch.length] == 1;
-            Tensor c = columnMajor ? Views.copyDetached(view.mT()).mT() : Views.copyDetached(view);
-            l = c.layout();
-            x = c;
-            bstride = rows * cols;
-        }
+    private static Operand operand(Tensor x, Layout l, int split, int nb) {
         int[] st = l.strides();
-        return new Operand(x, l.offset(), bstride, st[batch.length], st[batch.length + 1]);
+        return new Operand(Tensor.wrap(x.storage(), l), l.offset(), collapsedBatchStride(l, split, nb), st[nb], st[nb + 1]);
     }
 
-    /** The one stride that walks all batch dims in row-major order, or null if there is none. */
-    private static Integer collapsedBatchStride(Layout l, int nb) {
+    /** The one stride that walks batch dims [from, nb) in row-major order, or null if there is none. */
+    private static Integer collapsedBatchStride(Layout l, int from, int nb) {
         int[] s = l.shape(), st = l.strides();
         int stride = -1;
         int expectNext = -1; // stride the next (outer) non-trivial dim must have
-        for (int d = nb - 1; d >= 0; d--) {
+        for (int d = nb - 1; d >= from; d--) {
             if (s[d] == 1) continue;
             if (stride == -1) {
                 stride = st[d];

@@ -141,6 +141,11 @@ class GradCheckTest {
         add("3-D batched", x -> x[0].matmul(x[1]), randn(2, 3, 5), randn(2, 5, 4));
         add("3-D · 2-D broadcast", x -> x[0].matmul(x[1]), randn(2, 3, 5), randn(5, 4));
         add("4-D broadcast [2,1,3,4]·[1,3,4,2]", x -> x[0].matmul(x[1]), randn(2, 1, 3, 4), randn(1, 3, 4, 2));
+        // attention heads: [B, T, H, D] storage read as [B, H, T, D], batch dims that collapse only over H
+        add("heads q·kᵀ of permuted [2,4,3,5]", x -> x[0].permute(0, 2, 1, 3).matmul(x[1].permute(0, 2, 1, 3).mT()),
+                randn(2, 4, 3, 5), randn(2, 4, 3, 5));
+        // batch dims that collapse nowhere ([H, B] of a [B, T, H, D] storage): one product per matrix
+        add("batch dims in no order [3,2,4,5]", x -> x[0].permute(2, 0, 1, 3).matmul(x[1]), randn(2, 4, 3, 5), randn(3, 2, 5, 2));
         add("larger 40×50·50×30 (blocked kernel)", x -> x[0].matmul(x[1]), randn(40, 50), randn(50, 30));
         return tests;
     }

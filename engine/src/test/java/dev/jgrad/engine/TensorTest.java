@@ -142,6 +142,46 @@ class TensorTest {
     }
 
     @Test
+    void memoryOrderOfPermutedLayouts() {
+        Tensor x = Tensor.zeros(2, 3, 4, 5);
+        assertArrayEquals(new int[] {0, 1, 2, 3}, x.layout().memoryOrder());
+        assertArrayEquals(new int[] {0, 2, 1, 3}, x.permute(0, 2, 1, 3).layout().memoryOrder());
+        assertArrayEquals(new int[] {0, 2, 3, 1}, x.permute(0, 3, 1, 2).layout().memoryOrder());
+        assertTrue(x.permute(0, 2, 1, 3).layout().permute(new int[] {0, 2, 1, 3}).isContiguous());
+        assertNull(x.select(3, 0).layout().memoryOrder());                    // gaps
+        assertNull(Tensor.zeros(3, 1).expand(3, 4).layout().memoryOrder());  // broadcast
+        assertArrayEquals(new int[] {2, 0, 1}, dev.jgrad.engine.backend.Layout.inverse(new int[] {1, 2, 0}));
+    }
+
+    @Test
+    void opsKeepTheMemoryOrderOfPermutedInputs() {
+        // attention heads: [B, H, T, D] read from [B, T, H, D]; results and gradients stay in that memory order,
+        // so merging the heads again is a view, and values equal those computed from contiguous copies
+        Generator g = new Generator(5);
+        Tensor qs = Tensor.randn(g, 2, 6, 3, 4).requiresGrad(true), ks = Tensor.randn(g, 2, 6, 3, 4).requiresGrad(true),
+                vs = Tensor.randn(g, 2, 6, 3, 4).requiresGrad(true);
+        Tensor q = qs.permute(0, 2, 1, 3), k = ks.permute(0, 2, 1, 3), v = vs.permute(0, 2, 1, 3); // [2, 3, 6, 4]
+        Tensor scaled = q.mul(0.5f);
+        assertArrayEquals(q.layout().memoryOrder(), scaled.layout().memoryOrder());
+        Tensor out = dev.jgrad.engine.ops.Attention.scaledDotProduct(q, k, v, dev.jgrad.engine.ops.Attention.Options.DEFAULT);
+        assertTrue(out.permute(0, 2, 1, 3).layout().isContiguous(), out.layout().toString());
+        Tensor merged = out.permute(0, 2, 1, 3).reshape(2, 6, 12);                     // [B, T, H·D]
+        merged.mul(merged).sum().backward();
+
+        Tensor qc = qs.detach().clone().requiresGrad(true), kc = ks.detach().clone().requiresGrad(true),
+                vc = vs.detach().clone().requiresGrad(true);
+        Tensor ref = dev.jgrad.engine.ops.Attention.scaledDotProduct(qc.permute(0, 2, 1, 3).contiguous(),
+                kc.permute(0, 2, 1, 3).contiguous(), vc.permute(0, 2, 1, 3).contiguous(), dev.jgrad.engine.ops.Attention.Options.DEFAULT);
+        Tensor refMerged = ref.permute(0, 2, 1, 3).reshape(2, 6, 12);
+        refMerged.mul(refMerged).sum().backward();
+        assertArrayEquals(ref.contiguous().toFloatArray(), out.contiguous().toFloatArray(), 1e-6f);
+        for (Tensor[] p : new Tensor[][] {{qs, qc}, {ks, kc}, {vs, vc}}) {
+            assertTrue(p[0].grad().layout().isContiguous(), p[0].grad().layout().toString());
+            assertArrayEquals(p[1].grad().contiguous().toFloatArray(), p[0].grad().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
     void numpyBroadcastingShapes() {
         assertArrayEquals(new int[] {2, 3, 4}, Tensor.zeros(2, 1, 4).add(Tensor.zeros(3, 1)).shape());
         assertArrayEquals(new int[] {5, 2, 3}, Tensor.zeros(5, 1, 3).mul(Tensor.zeros(2, 1)).shape());

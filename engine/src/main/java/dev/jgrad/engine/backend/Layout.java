@@ -41,6 +41,38 @@ public record Layout(int[] shape, int[] strides, int offset) {
         return true;
     }
 
+    /** This layout with its dims reordered: dim i of the result is dim {@code order[i]} of this one. */
+    public Layout permute(int[] order) {
+        int[] sh = new int[order.length], st = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            sh[i] = shape[order[i]];
+            st[i] = strides[order[i]];
+        }
+        return new Layout(sh, st, offset);
+    }
+
+    /**
+     * The order of the dims in memory, outermost first, when the elements are packed without gaps in some
+     * order of the dims (a contiguous tensor, or a permutation of one such as attention heads [B, H, T, D]
+     * read from [B, T, H, D]): {@code permute(memoryOrder())} is then contiguous. Null when there is no such
+     * order (gaps, overlaps, broadcast dims).
+     */
+    public int[] memoryOrder() {
+        Integer[] dims = new Integer[shape.length];
+        for (int d = 0; d < dims.length; d++) dims[d] = d;
+        Arrays.sort(dims, (x, y) -> strides[x] != strides[y] ? Integer.compare(strides[y], strides[x]) : Integer.compare(x, y));
+        int[] order = new int[dims.length];
+        for (int d = 0; d < dims.length; d++) order[d] = dims[d];
+        return permute(order).isContiguous() ? order : null;
+    }
+
+    /** The order that undoes {@code order}: {@code permute(order).permute(inverse(order))} is this layout. */
+    public static int[] inverse(int[] order) {
+        int[] inv = new int[order.length];
+        for (int i = 0; i < order.length; i++) inv[order[i]] = i;
+        return inv;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Layout l && l.offset == offset && Arrays.equals(l.shape, shape) && Arrays.equals(l.strides, strides);

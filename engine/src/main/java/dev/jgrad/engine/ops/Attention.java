@@ -112,7 +112,7 @@ public final class Attention {
         if (bias != null) scores = scores.add(bias);
         Tensor weights = scores.softmax(-1);
         if (o.dropoutActive()) weights = Dropout.dropout(weights, o.dropoutP, true, o.gen);
-        return weights.matmul(v);                                        // [B, H, Tq, Dv]
+        return Matmul.matmulLike(weights, v, q);                         // [B, H, Tq, Dv], laid out like q
     }
 
     /**

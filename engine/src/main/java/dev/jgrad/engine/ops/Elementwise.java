@@ -5,6 +5,7 @@ import dev.jgrad.engine.Tensor;
 import dev.jgrad.engine.autograd.Autograd;
 import dev.jgrad.engine.autograd.Saved;
 import dev.jgrad.engine.backend.Backend;
+import dev.jgrad.engine.backend.Layout;
 import dev.jgrad.engine.backend.BinaryOp;
 import dev.jgrad.engine.backend.CompareOp;
 import dev.jgrad.engine.backend.UnaryOp;
@@ -22,9 +23,13 @@ public final class Elementwise {
     static Tensor unaryRaw(String name, UnaryOp op, float a, float b, Tensor x) {
         Support.requireFloat(name, x);
         Backend be = Support.backend(name, x);
-        Tensor out = Support.empty(be, DType.FLOAT32, x.shape());
-        be.unary(op, a, b, x.storage(), x.layout(), out.storage());
-        return out;
+        // A permuted x (attention heads) gives an output with the same memory order, as in PyTorch: the kernel
+        // then runs over contiguous memory, and a later permute back (merging heads) needs no copy.
+        int[] order = x.layout().isContiguous() ? null : x.layout().memoryOrder();
+        Layout in = order == null ? x.layout() : x.layout().permute(order);
+        Tensor out = Support.empty(be, DType.FLOAT32, in.shape());   // x's shape in x's memory order
+        be.unary(op, a, b, x.storage(), in, out.storage());
+        return order == null ? out : Tensor.wrap(out.storage(), out.layout().permute(Layout.inverse(order)));
     }
 
     /** op(a, b) with broadcasting, no graph. */

@@ -2,6 +2,7 @@ package dev.jgrad.engine.backend.cpu;
 
 import dev.jgrad.engine.Generator;
 import dev.jgrad.engine.backend.Backends;
+import dev.jgrad.engine.backend.ProfilingBackend;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -37,7 +38,7 @@ public final class KeyedMask {
      * kept element and 0 otherwise; an element is kept with probability keepBelow / 2³² (keepBelow ≤ 2³²).
      */
     public static void fill(long key, long keepBelow, float value, float[] src, int so, float[] dst, int n) {
-        boolean simd = Backends.cpu() instanceof VectorBackend;
+        boolean simd = ProfilingBackend.unwrap(Backends.cpu()) instanceof VectorBackend;
         Parallel.forRange((n + 1) / 2, 1 << 14, (lo, hi) -> {
             long j = simd ? fillVector(key, keepBelow, value, src, so, dst, n, lo, hi) : lo;
             fillScalar(key, keepBelow, value, src, so, dst, n, j, hi);

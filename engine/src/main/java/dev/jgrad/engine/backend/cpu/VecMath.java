@@ -32,14 +32,16 @@ final class VecMath {
     /** 1.5·2²³: adding it rounds a float to an integer, which then sits in the low mantissa bits. */
     private static final float ROUND = 12582912f;
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    /** exp's range: below LO the result is 0 (e^LO ≈ 2.1e-38, just above float's smallest normal), above HI +∞. */
+    static final float LO = -86.98f, HI = 88.72283f;
 
     /**
      * dst[d + i] = e^(scale·src[s + i] + shift) for i in [0, n). In place (src == dst, s == d) is allowed: each
      * element is read before it is written.
      *
      * <p>Within 2 ulp of {@link Math#exp} (Cephes' expf: y = k·ln 2 + r with |r| ≤ ln2/2, e^r by a degree-6
-     * polynomial, 2^k assembled in the exponent bits). Underflows to 0 below −87.3, overflows to +∞ above 88.7,
-     * and keeps NaN.
+     * polynomial, 2^k assembled in the exponent bits). Underflows to 0 below {@link #LO} = −86.98 (no subnormal
+     * or near-subnormal results), overflows to +∞ above {@link #HI} = 88.72 (where float's range ends), keeps NaN.
      *
      * <p>This method is its own compile unit on purpose: its ~25 vector operations are a large part of C2's node
      * budget, and callers that inlined it (softmax's row loop, GELU's passes) ran past that budget and boxed
@@ -50,7 +52,10 @@ final class VecMath {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector x = FloatVector.fromArray(S, src, s + i).fma(scale, shift);
-            FloatVector xc = x.max(-87.33654f).min(88.72283f);
+            // clamp by compare and blend, not max/min: Java's max/min semantics (NaN, −0.0) cost C2 several
+            // instructions per call on x86, a compare and a masked move are one each, and the masks are reused
+            VectorMask<Float> under = x.compare(VectorOperators.LT, LO), over = x.compare(VectorOperators.GT, HI);
+            FloatVector xc = x.blend(LO, under).blend(HI, over);
             FloatVector t = xc.fma(LOG2E, ROUND);                  // k + ROUND, k = round(x·log2 e)
             FloatVector k = t.sub(ROUND);
             FloatVector r = k.fma(xc.broadcast(-LN2_HI), xc);      // r = x − k·ln 2, in two parts for accuracy
@@ -60,15 +65,18 @@ final class VecMath {
             p = p.fma(r, r.broadcast(4.1665795894e-2f));
             p = p.fma(r, r.broadcast(1.6666665459e-1f));
             p = p.fma(r, r.broadcast(5.0000001201e-1f));
-            p = p.fma(r.mul(r), r).add(1f);                         // 1 + r + r²·P(r)
+            p = p.fma(r.mul(r), r).fma(2f, 2f);                     // 2·(1 + r + r²·P(r)) = 2·e^r
+            // e^x = (2·e^r)·2^(k−1): k reaches 128 at the top of the range, and 2^128 is not a float while e^88.72
+            // (below 2^128) is; with k ≥ −125 at the bottom (LO), 2^(k−1) stays a normal float
             IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);
-            FloatVector scale2k = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(scale2k);
-            VectorMask<Float> under = x.compare(VectorOperators.LT, -87.33654f), over = x.compare(VectorOperators.GT, 88.72283f);
-            e = e.blend(0f, under).blend(Float.POSITIVE_INFINITY, over);
-            e.blend(x, x.compare(VectorOperators.NE, x)).intoArray(dst, d + i); // NaN in, NaN out
+            FloatVector scale2k = ki.add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            // NaN needs no blend: it compares false, passes the clamp and makes p NaN
+            p.mul(scale2k).blend(0f, under).blend(Float.POSITIVE_INFINITY, over).intoArray(dst, d + i);
         }
-        for (; i < n; i++) dst[d + i] = (float) Math.exp(scale * src[s + i] + shift);
+        for (; i < n; i++) { // the same results as the vectors: no subnormals
+            float x = Math.fma(scale, src[s + i], shift);
+            dst[d + i] = x < LO ? 0f : (float) Math.exp(x);
+        }
     }
 
     /**

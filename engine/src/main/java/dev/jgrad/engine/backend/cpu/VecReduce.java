@@ -72,9 +72,18 @@ final class VecReduce {
     }
 
     static float maxRow(float[] x, int base, int len) {
-        FloatVector a = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        // four independent chains: Java's max (NaN-propagating) is several dependent instructions in C2's x86
+        // code, so one chain ran at its latency (8 cycles per vector here)
+        FloatVector a = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), a1 = a, a2 = a, a3 = a;
         int i = 0;
+        for (; i <= len - 4 * L; i += 4 * L) {
+            a = a.max(FloatVector.fromArray(S, x, base + i));
+            a1 = a1.max(FloatVector.fromArray(S, x, base + i + L));
+            a2 = a2.max(FloatVector.fromArray(S, x, base + i + 2 * L));
+            a3 = a3.max(FloatVector.fromArray(S, x, base + i + 3 * L));
+        }
         for (; i <= len - L; i += L) a = a.max(FloatVector.fromArray(S, x, base + i));
+        a = a.max(a1).max(a2.max(a3));
         float r = a.reduceLanes(VectorOperators.MAX);
         for (; i < len; i++) r = Float.isNaN(x[base + i]) ? x[base + i] : Math.max(r, x[base + i]);
         return r;

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -87,6 +88,30 @@ class VectorVsScalarTest {
                 ref.unary(op, a, b, st(x3), t, e3);
                 vec.unary(op, a, b, st(x3), t, v3);
                 close(op + " strided n=" + n, e3.floats(), v3.floats(), 1e-5, 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void expAtItsEdgesAndMaxRowWithNaN() {
+        // the array exp clamps by compare and blend: NaN must pass through, ±∞ and far arguments saturate
+        float[] x = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -100f, 100f, VecMath.LO, VecMath.HI, -86.9f,
+                -87.4f, 88.8f, 0f, -0f, 1e-30f, -1f, 1f, 10.5f, -10.5f, Float.NaN, 30f, -100f, 100f, -30f, 3f, -3f, 0.5f};
+        int n = x.length;                          // 24: vectors of every species tried (4, 8, 16 lanes) and a tail
+        float[] y = new float[n];
+        VecMath.exp(x, 0, 1f, 0f, y, 0, n);
+        for (int i = 0; i < n; i++) {
+            float e = x[i] < VecMath.LO ? 0f : (float) Math.exp(x[i]); // documented: results below e^LO flush to 0
+            if (Float.isNaN(e) || Float.isInfinite(e) || e == 0f) assertEquals(e, y[i], "exp(" + x[i] + ")");
+            else assertEquals(e, y[i], 2 * Math.ulp(e), "exp(" + x[i] + ")");
+        }
+        for (int len : new int[] {5, 64, 100, 1027}) {   // a NaN in each of the four accumulators in turn
+            for (int at = 0; at < Math.min(len, 80); at += 13) {
+                float[] row = random(len, len + at, -5f, 5f);
+                row[at] = Float.NaN;
+                assertTrue(Float.isNaN(VecReduce.maxRow(row, 0, len)), "maxRow len=" + len + " NaN at " + at);
+                row[at] = 9f;
+                assertEquals(9f, VecReduce.maxRow(row, 0, len), "maxRow len=" + len + " max at " + at);
             }
         }
     }

@@ -235,6 +235,7 @@ class VectorVsScalarTest {
         gemmCase(1000, 33, 31, 0, 1, ++seed);
         gemmCase(31, 1000, 9, 1, 1, ++seed);
         gemmCase(200, 2100, 40, 0, 1, ++seed);  // N past one NC block
+        for (int variant = 0; variant < 4; variant++) gemmCase(1000, 300, 270, variant, 1, ++seed); // M past one MC block, A packed, K past KC
         for (int variant = 0; variant < 4; variant++) gemmCase(33, 31, 40, variant, 3, ++seed);
         gemmCase(9, 7, 8, 2, 5, ++seed);
         gemmCase(100, 100, 100, 3, 2, ++seed);

@@ -7,10 +7,12 @@ import dev.jgrad.engine.backend.Backend;
 import dev.jgrad.engine.backend.Backends;
 import dev.jgrad.engine.backend.Gemm;
 import dev.jgrad.engine.backend.Layout;
+import dev.jgrad.engine.backend.ProfilingBackend;
 import dev.jgrad.engine.backend.UnaryOp;
 import dev.jgrad.engine.backend.cpu.Parallel;
 import dev.jgrad.engine.backend.cpu.VectorBackend;
 import dev.jgrad.cli.bench.ModelWorkloads;
+import dev.jgrad.cli.bench.ProfileReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,6 +106,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of a line of text")
     boolean json;
 
+    @Option(names = "--profile", description = "model workloads: also time every backend call during the timed steps "
+            + "and print where a step goes, by kernel and shape (JSON: a \"profile\" list)")
+    boolean profile;
+
     /** Runs the command standalone: {@code java --add-modules jdk.incubator.vector -cp ... dev.jgrad.cli.BenchCommand gemm}. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).execute(args));
@@ -119,6 +125,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (minTimeMs < 0) throw bad("--min-time-ms must be >= 0, got " + minTimeMs);
         if (kernel.usesRowsCols() && n != null) throw bad(kernel.id() + " takes --rows and --cols, not --n");
         if (!kernel.usesRowsCols() && (rows != null || cols != null)) throw bad(kernel.id() + " takes --n, not --rows/--cols");
+        if (profile && !kernel.isModel()) {
+            throw bad("--profile applies to the model workloads (encoder-step, encoder-infer, decoder-step, mha); "
+                    + kernel.id() + " is a single kernel call");
+        }
         Backend backend = switch (backendName) {
             case "vector" -> Backends.createCpu(true);
             case "scalar" -> Backends.createCpu(false);
@@ -171,7 +181,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (kernel != Kernel.MHA && n != null) throw bad(kernel.id() + " has fixed sizes (those of the anchors); it takes no --n");
         if (rows != null || cols != null) throw bad(kernel.id() + " takes no --rows/--cols");
         Backend before = Backends.cpu();
-        Backends.setCpu(backend);
+        ProfilingBackend prof = profile ? new ProfilingBackend(backend) : null;
+        Backends.setCpu(prof != null ? prof : backend);
         try {
             ModelWorkloads.Workload w = switch (kernel) {
                 case ENCODER_STEP -> ModelWorkloads.encoderStep();
@@ -179,9 +190,10 @@ public final class BenchCommand implements Callable<Integer> {
                 case DECODER_STEP -> ModelWorkloads.decoderStep();
                 default -> ModelWorkloads.mha(positive("--n", n, 128));
             };
-            double[] ms = time(w.step());
+            double[] ms = time(w.step(), prof == null ? () -> { } : prof::reset);
             for (int i = 0; i < ms.length; i++) ms[i] *= 1e3;
             Arrays.sort(ms);
+            double meanMs = Arrays.stream(ms).average().orElse(0);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("kernel", kernel.id());
             out.put("threads", t);
@@ -192,12 +204,21 @@ public final class BenchCommand implements Callable<Integer> {
             out.putAll(w.sizes());
             out.put("iterations", ms.length);
             out.put("backend", backend.name());
+            if (prof != null) {
+                out.put("profile", ProfileReport.rows(prof.entries(), ms.length, meanMs));
+                out.put("profile_outside_ms", round(ProfileReport.outsideMs(prof.entries(), ms.length, meanMs)));
+            }
             PrintWriter pw = spec.commandLine().getOut();
             if (json) {
                 pw.println(new ObjectMapper().writeValueAsString(out));
             } else {
                 pw.printf(Locale.ROOT, "%s %s threads=%d backend=%s: median %.1f ms (min %.1f, max %.1f) over %d steps%n",
                         kernel.id(), w.sizes(), t, backend.name(), median(ms), ms[0], ms[ms.length - 1], ms.length);
+                if (prof != null) {
+                    pw.printf(Locale.ROOT, "where a step goes (mean %.1f ms over the %d timed steps, profiled):%n", meanMs, ms.length);
+                    pw.print(ProfileReport.table(prof.entries(), ms.length, meanMs, 25));
+                    pw.println();
+                }
             }
             pw.flush();
             return 0;
@@ -257,7 +278,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private double[] time(Runnable body) {
+        return time(body, () -> { });
+    }
+
+    /** Times body after the warm-up calls; {@code afterWarmup} runs in between (a profiler's reset). */
+    private double[] time(Runnable body, Runnable afterWarmup) {
         for (int i = 0; i < warmup; i++) body.run();
+        afterWarmup.run();
         double[] s = new double[Math.max(iters, 16)];
         int count = 0;
         long start = System.nanoTime(), budget = minTimeMs * 1_000_000L;

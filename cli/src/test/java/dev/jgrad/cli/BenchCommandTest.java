@@ -68,6 +68,35 @@ class BenchCommandTest {
     }
 
     @Test
+    void profileOfAModelWorkloadListsItsKernels() throws Exception {
+        // MultiheadAttention forward at seq 8: four projections and the two attention products per step
+        Result r = run(args("mha", "--n", "8", "--profile", "--json"));
+        assertEquals(0, r.code, r.err);
+        JsonNode j = new ObjectMapper().readTree(r.out);
+        JsonNode rows = j.get("profile");
+        assertTrue(rows.isArray() && rows.size() > 0, r.out);
+        double calls = 0, shares = 0;
+        for (JsonNode row : rows) {
+            assertTrue(row.get("ms").asDouble() >= 0 && row.get("share").asDouble() >= 0, row.toString());
+            if (row.get("kernel").asText().startsWith("gemm")) {
+                calls += row.get("calls").asDouble();
+                assertTrue(row.has("gflops"), row.toString());
+            }
+            shares += row.get("share").asDouble();
+        }
+        // the q, k, v and out projections, then q·kᵀ and p·v: one call of H heads per batch row (16) each
+        assertEquals(4 + 2 * 16, calls, 1e-9, "gemm calls per step in " + r.out);
+        assertTrue(shares <= 1.0 + 1e-3, "kernel shares add up to at most the step: " + shares);
+
+        Result text = run(args("mha", "--n", "8", "--profile"));
+        assertEquals(0, text.code, text.err);
+        assertTrue(text.out.contains("where a step goes") && text.out.contains("(outside backend calls)"), text.out);
+        Result kernel = run(args("gemm", "--n", "8", "--profile"));
+        assertNotEquals(0, kernel.code);
+        assertTrue(kernel.err.contains("--profile applies to the model workloads"), kernel.err);
+    }
+
+    @Test
     void badArgumentsAreClearErrors() {
         String[][] bad = {
                 {"matmul"}, {"gemm", "--n", "0"}, {"gemm", "--rows", "3"}, {"softmax", "--n", "5"}, {"gelu", "--threads", "0"},

@@ -60,6 +60,13 @@ public final class ProfilingBackend implements Backend {
         return out;
     }
 
+    /** Runs one backend call and adds its time (and flops) to key's row. */
+    private void timed(String key, double flops, Runnable call) {
+        long t0 = System.nanoTime();
+        call.run();
+        record(key, t0, flops);
+    }
+
     private void record(String key, long t0, double flops) {
         long dt = System.nanoTime() - t0;
         long[] v = stats.computeIfAbsent(key, k -> new long[3]);
@@ -82,8 +89,10 @@ public final class ProfilingBackend implements Backend {
                 .append(at ? " Aᵀ" : " A").append(bt ? "·Bᵀ" : "·B");
         if (g.accumulate()) key.append(" +=");
         if (g.hasEpilogue()) {
-            key.append(" +").append(g.bias() != null ? "bias" : "").append(g.bias() != null && g.activation() != null ? "," : "")
-                    .append(g.activation() != null ? g.activation().name() : "");
+            List<String> epilogue = new ArrayList<>();
+            if (g.bias() != null) epilogue.add("bias");
+            if (g.activation() != null) epilogue.add(g.activation().name());
+            key.append(" +").append(String.join(",", epilogue));
         }
         return key.toString();
     }
@@ -102,147 +111,115 @@ public final class ProfilingBackend implements Backend {
 
     @Override
     public void copy(Storage src, Layout s, Storage dst, Layout d) {
-        long t0 = System.nanoTime();
-        inner.copy(src, s, dst, d);
-        record("copy " + src.dtype() + "→" + dst.dtype() + " " + shape(s), t0, 0);
+        timed("copy " + src.dtype() + "→" + dst.dtype() + " " + shape(s), 0, () -> inner.copy(src, s, dst, d));
     }
 
     @Override
     public void fill(Storage dst, Layout d, double value) {
-        long t0 = System.nanoTime();
-        inner.fill(dst, d, value);
-        record("fill " + shape(d), t0, 0);
+        timed("fill " + shape(d), 0, () -> inner.fill(dst, d, value));
     }
 
     @Override
     public void unary(UnaryOp op, float a, float b, Storage x, Layout xl, Storage out) {
-        long t0 = System.nanoTime();
-        inner.unary(op, a, b, x, xl, out);
-        record(op + " " + shape(xl), t0, 0);
+        timed(op + " " + shape(xl), 0, () -> inner.unary(op, a, b, x, xl, out));
     }
 
     @Override
     public void binary(BinaryOp op, Storage a, Layout al, Storage b, Layout bl, Storage out) {
-        long t0 = System.nanoTime();
-        inner.binary(op, a, al, b, bl, out);
-        record(op + " " + shape(al) + ", " + shape(bl), t0, 0);
+        timed(op + " " + shape(al) + ", " + shape(bl), 0, () -> inner.binary(op, a, al, b, bl, out));
     }
 
     @Override
     public void compare(CompareOp op, Storage a, Layout al, Storage b, Layout bl, Storage out) {
-        long t0 = System.nanoTime();
-        inner.compare(op, a, al, b, bl, out);
-        record(op + " " + shape(al) + ", " + shape(bl), t0, 0);
+        timed(op + " " + shape(al) + ", " + shape(bl), 0, () -> inner.compare(op, a, al, b, bl, out));
     }
 
     @Override
     public void where(Storage cond, Layout cl, Storage a, Layout al, Storage b, Layout bl, Storage out) {
-        long t0 = System.nanoTime();
-        inner.where(cond, cl, a, al, b, bl, out);
-        record("where " + shape(cl), t0, 0);
+        timed("where " + shape(cl), 0, () -> inner.where(cond, cl, a, al, b, bl, out));
     }
 
     @Override
     public void reduce(ReduceOp op, Storage x, int outer, int len, int inner, Storage out) {
-        long t0 = System.nanoTime();
-        this.inner.reduce(op, x, outer, len, inner, out);
-        record("reduce " + op + " " + outer + "×" + len + "×" + inner, t0, 0);
+        timed("reduce " + op + " " + outer + "×" + len + "×" + inner, 0,
+                () -> this.inner.reduce(op, x, outer, len, inner, out));
     }
 
     @Override
     public void argReduce(boolean max, Storage x, int outer, int len, int inner, Storage values, Storage indices) {
-        long t0 = System.nanoTime();
-        this.inner.argReduce(max, x, outer, len, inner, values, indices);
-        record((max ? "argmax " : "argmin ") + outer + "×" + len + "×" + inner, t0, 0);
+        timed((max ? "argmax " : "argmin ") + outer + "×" + len + "×" + inner, 0,
+                () -> this.inner.argReduce(max, x, outer, len, inner, values, indices));
     }
 
     @Override
     public void gemm(Gemm g) {
-        long t0 = System.nanoTime();
-        inner.gemm(g);
-        record(gemmKey(g), t0, g.flops());
+        timed(gemmKey(g), g.flops(), () -> inner.gemm(g));
     }
 
     @Override
     public void softmax(boolean log, Storage x, int rows, int cols, Storage out) {
-        long t0 = System.nanoTime();
-        inner.softmax(log, x, rows, cols, out);
-        record((log ? "logSoftmax " : "softmax ") + rows + "×" + cols, t0, 0);
+        timed((log ? "logSoftmax " : "softmax ") + rows + "×" + cols, 0, () -> inner.softmax(log, x, rows, cols, out));
     }
 
     @Override
     public void softmaxBackward(boolean log, Storage y, Storage dy, int rows, int cols, Storage dx) {
-        long t0 = System.nanoTime();
-        inner.softmaxBackward(log, y, dy, rows, cols, dx);
-        record((log ? "logSoftmax" : "softmax") + " backward " + rows + "×" + cols, t0, 0);
+        timed((log ? "logSoftmax" : "softmax") + " backward " + rows + "×" + cols, 0,
+                () -> inner.softmaxBackward(log, y, dy, rows, cols, dx));
     }
 
     @Override
     public void layerNorm(Storage x, Storage w, Storage b, int rows, int cols, float eps, Storage out, Storage mean, Storage rstd) {
-        long t0 = System.nanoTime();
-        inner.layerNorm(x, w, b, rows, cols, eps, out, mean, rstd);
-        record("layerNorm " + rows + "×" + cols, t0, 0);
+        timed("layerNorm " + rows + "×" + cols, 0, () -> inner.layerNorm(x, w, b, rows, cols, eps, out, mean, rstd));
     }
 
     @Override
     public void layerNormBackward(Storage x, Storage w, Storage mean, Storage rstd, Storage dy, int rows, int cols,
                                   Storage dx, Storage dw, Storage db) {
-        long t0 = System.nanoTime();
-        inner.layerNormBackward(x, w, mean, rstd, dy, rows, cols, dx, dw, db);
-        record("layerNorm backward " + rows + "×" + cols, t0, 0);
+        timed("layerNorm backward " + rows + "×" + cols, 0,
+                () -> inner.layerNormBackward(x, w, mean, rstd, dy, rows, cols, dx, dw, db));
     }
 
     @Override
     public void gatherRows(Storage table, int rows, int cols, Storage idx, int n, Storage out) {
-        long t0 = System.nanoTime();
-        inner.gatherRows(table, rows, cols, idx, n, out);
-        record("gatherRows " + n + " of " + rows + "×" + cols, t0, 0);
+        timed("gatherRows " + n + " of " + rows + "×" + cols, 0, () -> inner.gatherRows(table, rows, cols, idx, n, out));
     }
 
     @Override
     public void scatterAddRows(Storage src, int cols, Storage idx, int n, Storage table) {
-        long t0 = System.nanoTime();
-        inner.scatterAddRows(src, cols, idx, n, table);
-        record("scatterAddRows " + n + "×" + cols, t0, 0);
+        timed("scatterAddRows " + n + "×" + cols, 0, () -> inner.scatterAddRows(src, cols, idx, n, table));
     }
 
     @Override
     public void crossEntropy(Storage logp, Storage targets, Storage weights, int rows, int cols, int ignoreIndex,
                              float smoothing, Storage loss) {
-        long t0 = System.nanoTime();
-        inner.crossEntropy(logp, targets, weights, rows, cols, ignoreIndex, smoothing, loss);
-        record("crossEntropy " + rows + "×" + cols, t0, 0);
+        timed("crossEntropy " + rows + "×" + cols, 0,
+                () -> inner.crossEntropy(logp, targets, weights, rows, cols, ignoreIndex, smoothing, loss));
     }
 
     @Override
     public void crossEntropyBackward(Storage logp, Storage targets, Storage weights, Storage dloss, int rows, int cols,
                                      int ignoreIndex, float smoothing, Storage dlogits) {
-        long t0 = System.nanoTime();
-        inner.crossEntropyBackward(logp, targets, weights, dloss, rows, cols, ignoreIndex, smoothing, dlogits);
-        record("crossEntropy backward " + rows + "×" + cols, t0, 0);
+        timed("crossEntropy backward " + rows + "×" + cols, 0,
+                () -> inner.crossEntropyBackward(logp, targets, weights, dloss, rows, cols, ignoreIndex, smoothing, dlogits));
     }
 
     @Override
     public void attentionForward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
                                  Storage out, Storage lse) {
-        long t0 = System.nanoTime();
-        inner.attentionForward(s, q, k, v, bias, biasLayout, out, lse);
-        record("attention " + s.batch() + "×" + s.heads() + "×" + s.tq() + "×" + s.tk() + "×" + s.d(), t0, 0);
+        timed("attention " + s.batch() + "×" + s.heads() + "×" + s.tq() + "×" + s.tk() + "×" + s.d(), 0,
+                () -> inner.attentionForward(s, q, k, v, bias, biasLayout, out, lse));
     }
 
     @Override
     public void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage bias, Layout biasLayout,
                                   Storage out, Storage lse, Storage dOut, Storage dq, Storage dk, Storage dv) {
-        long t0 = System.nanoTime();
-        inner.attentionBackward(s, q, k, v, bias, biasLayout, out, lse, dOut, dq, dk, dv);
-        record("attention backward " + s.batch() + "×" + s.heads() + "×" + s.tq() + "×" + s.tk() + "×" + s.d(), t0, 0);
+        timed("attention backward " + s.batch() + "×" + s.heads() + "×" + s.tq() + "×" + s.tk() + "×" + s.d(), 0,
+                () -> inner.attentionBackward(s, q, k, v, bias, biasLayout, out, lse, dOut, dq, dk, dv));
     }
 
     @Override
     public void adamw(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
                       float eps, float weightDecay, float bias1, float bias2) {
-        long t0 = System.nanoTime();
-        inner.adamw(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, bias1, bias2);
-        record("adamw " + n, t0, 0);
+        timed("adamw " + n, 0, () -> inner.adamw(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, bias1, bias2));
     }
 }

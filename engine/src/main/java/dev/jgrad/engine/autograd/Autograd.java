@@ -62,7 +62,13 @@ public final class Autograd {
                 if (dOut == null) continue; // no path from the root's gradient reaches this node
                 holders.remove(dOut);
                 Tensor[] inputs = node.inputs();
-                Tensor[] dInputs = node.apply(dOut);
+                Tensor[] dInputs;
+                OWNED.set(holders.fresh(dOut) && holders.count(dOut) == 0 ? dOut : null);
+                try {
+                    dInputs = node.apply(dOut);
+                } finally {
+                    OWNED.remove();
+                }
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     Tensor d = dInputs[i];
@@ -91,6 +97,20 @@ public final class Autograd {
                 if (!retainGraph) node.release();
             }
         }
+    }
+
+    /** The gradient being handed to the running backward closure, when nothing else holds its storage. */
+    private static final ThreadLocal<Tensor> OWNED = new ThreadLocal<>();
+
+    /**
+     * Whether the running backward closure may write its result into {@code g}, the output gradient it was
+     * handed: true when g's storage was allocated during this backward pass, covers it whole, and no other
+     * pending gradient, leaf gradient or caller holds it (the same rule as for summing in place). A closure
+     * whose kernel reads each element of g before writing the same element of its result can then skip an
+     * allocation (dropout's backward does).
+     */
+    public static boolean mayOverwrite(Tensor g) {
+        return g != null && OWNED.get() == g;
     }
 
     /**

@@ -36,7 +36,9 @@ public final class Dropout {
         KeyedMask.fill(key, threshold, scale, xc.storage().floats(), xc.offset(), out.storage().floats(), n);
         return Autograd.record("NativeDropoutBackward0", out, new Tensor[] {x}, g -> {
             Tensor dy = Views.copyDetachedIfNeeded(g);
-            Tensor dx = Support.empty(be, DType.FLOAT32, dy.shape());
+            // in place into dy when it is ours: a fresh copy, or g itself when nothing else holds it (the mask
+            // pass reads each element before writing it)
+            Tensor dx = dy != g || Autograd.mayOverwrite(g) ? dy : Support.empty(be, DType.FLOAT32, dy.shape());
             KeyedMask.fill(key, threshold, scale, dy.storage().floats(), dy.offset(), dx.storage().floats(), n);
             return new Tensor[] {dx};
         });

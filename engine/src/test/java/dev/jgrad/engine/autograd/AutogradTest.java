@@ -145,4 +145,34 @@ class AutogradTest {
         assertEquals("SumBackward1", x.sum(0, false).gradFn().name());
         assertTrue(x.mul(x).toString().endsWith("grad_fn=<MulBackward0>)"));
     }
+
+    @Test
+    void aBackwardWritesInPlaceOnlyIntoAGradientNothingElseHolds() {
+        // dropout's backward reuses its incoming gradient when only it holds that buffer
+        dev.jgrad.engine.Generator gen = new dev.jgrad.engine.Generator(7);
+        Tensor x = Tensor.ones(64, 33).requiresGrad(true), b = Tensor.ones(64, 33).requiresGrad(true);
+        Tensor a = F.dropout(x, 0.5f, true, gen);
+        float[] mask = a.detach().toFloatArray();                    // 0 or 2 where x = 1
+        // add's backward hands one fresh gradient (from mul's backward) to a, through dropout, and to the leaf
+        // b, which keeps it as its .grad without a copy when it comes first: b's gradient must stay all ones
+        Tensor ones = Tensor.ones(64, 33);
+        b.add(a).mul(ones).sum().backward();
+        assertArrayEquals(ones.toFloatArray(), b.grad().toFloatArray());
+        assertArrayEquals(mask, x.grad().toFloatArray());
+        x.setGrad(null);
+        b.setGrad(null);
+        Tensor a1 = F.dropout(x, 0.5f, true, new dev.jgrad.engine.Generator(7));
+        a1.add(b).mul(ones).sum().backward();                         // the other order
+        assertArrayEquals(ones.toFloatArray(), b.grad().toFloatArray());
+        assertArrayEquals(mask, x.grad().toFloatArray());
+
+        // a gradient made by this pass and held by nobody else: reused, and still right
+        Tensor x2 = Tensor.ones(64, 33).requiresGrad(true);
+        Tensor a2 = F.dropout(x2, 0.5f, true, new dev.jgrad.engine.Generator(7));
+        a2.mul(3f).sum().backward();
+        float[] expected = mask.clone();
+        for (int i = 0; i < expected.length; i++) expected[i] *= 3f;
+        assertArrayEquals(expected, x2.grad().toFloatArray());
+        assertFalse(Autograd.mayOverwrite(x2.grad()), "outside a backward pass nothing may be overwritten");
+    }
 }

@@ -58,6 +58,15 @@ public interface Backend {
     /** The batched matrix product described by {@code g}. */
     void gemm(Gemm g);
 
+    /**
+     * Several independent products (none writes what another reads), as if by {@link #gemm} one after the
+     * other. Matmul issues one per outer batch index when batch dims do not collapse into one stride
+     * (attention heads: B products of H heads each); a backend may run all their matrices as one parallel job.
+     */
+    default void gemmAll(Gemm[] products) {
+        for (Gemm g : products) gemm(g);
+    }
+
     /** Row-wise softmax (or log-softmax) of contiguous x: [rows, cols]. */
     void softmax(boolean log, Storage x, int rows, int cols, Storage out);
 

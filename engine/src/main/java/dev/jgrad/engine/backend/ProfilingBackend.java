@@ -157,6 +157,13 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void gemmAll(Gemm[] products) {
+        double flops = 0;
+        for (Gemm g : products) flops += g.flops();
+        timed(products.length + "×" + gemmKey(products[0]), flops, () -> inner.gemmAll(products));
+    }
+
+    @Override
     public void softmax(boolean log, Storage x, int rows, int cols, Storage out) {
         timed((log ? "logSoftmax " : "softmax ") + rows + "×" + cols, 0, () -> inner.softmax(log, x, rows, cols, out));
     }

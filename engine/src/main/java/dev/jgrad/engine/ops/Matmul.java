@@ -104,8 +104,8 @@ public final class Matmul {
         // Batch dims [0, split) are looped over here, [split, nb) go to one batched GEMM call, which needs a single
         // stride over them (split = nb always works: one call per matrix). Usually split = 0, one call; attention
         // heads, [B, H, T, Dh] views of [B, T, H·Dh] projections, have strides that collapse only over H, so they
-        // take B calls of H products each. No operand is ever copied: copying the heads had cost a 2 MB copy
-        // (and its zeroing) per operand per product in W2.
+        // take B products of H matrices each, handed over as one job (Backend.gemmAll). No operand is ever
+        // copied: copying the heads had cost a 2 MB copy (and its zeroing) per operand per product in W2.
         int nb = batch.length, split = 0;
         Layout lc = out.layout();
         while (split < nb && (collapsedBatchStride(la, split, nb) == null || collapsedBatchStride(lb, split, nb) == null
@@ -114,6 +114,7 @@ public final class Matmul {
         Operand pa = operand(a, la, split, nb), pb = operand(b, lb, split, nb);
         int outer = Support.prod(batch, 0, split), inner = Support.prod(batch, split, nb);
         int[] index = new int[split];
+        Gemm[] products = new Gemm[outer];
         for (int o = 0; o < outer; o++) {
             int ao = pa.offset, bo = pb.offset, co = lc.offset();
             for (int d = 0; d < split; d++) {
@@ -121,12 +122,14 @@ public final class Matmul {
                 bo += index[d] * lb.strides()[d];
                 co += index[d] * lc.strides()[d];
             }
-            be.gemm(new Gemm(inner, m, n, k,
+            products[o] = new Gemm(inner, m, n, k,
                     pa.t.storage(), ao, pa.batchStride, pa.rowStride, pa.colStride,
                     pb.t.storage(), bo, pb.batchStride, pb.rowStride, pb.colStride,
-                    out.storage(), co, cBatchStride, lc.strides()[nb], false));
+                    out.storage(), co, cBatchStride, lc.strides()[nb], false);
             for (int d = split - 1; d >= 0 && ++index[d] == batch[d]; d--) index[d] = 0; // next outer index, row-major
         }
+        if (outer == 1) be.gemm(products[0]);
+        else be.gemmAll(products);
         return out;
     }
 

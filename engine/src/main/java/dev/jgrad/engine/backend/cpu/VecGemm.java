@@ -79,6 +79,31 @@ final class VecGemm {
         }
     }
 
+    /**
+     * Independent products as one job: when their matrices are small (attention heads, B products of H), every
+     * matrix of every product is a task of one parallel region, instead of B regions of H tasks each (which left
+     * a core idle at each region's end: 85–110 GFLOP/s on W2's heads).
+     */
+    static void gemmAll(Gemm[] gs) {
+        boolean small = gs.length > 1;
+        int[] first = new int[gs.length + 1]; // first[i]: index of product i's first matrix among all of them
+        for (int i = 0; i < gs.length; i++) {
+            small &= (long) gs[i].m() * gs[i].n() * gs[i].k() < 256L * 256 * 64;
+            first[i + 1] = first[i] + gs[i].batch();
+        }
+        if (!small) {
+            for (Gemm g : gs) gemm(g);
+            return;
+        }
+        Parallel.forRange(first[gs.length], 1, (lo, hi) -> {
+            int i = 0;
+            for (int t = (int) lo; t < hi; t++) {
+                while (t >= first[i + 1]) i++;
+                one(gs[i], t - first[i]);
+            }
+        });
+    }
+
     private static void one(Gemm g, int batch) {
         int ao = g.aOffset() + batch * g.aBatchStride();
         int bo = g.bOffset() + batch * g.bBatchStride();

@@ -73,6 +73,11 @@ public final class VectorBackend extends ScalarBackend {
     }
 
     @Override
+    public void gemmAll(Gemm[] products) {
+        VecGemm.gemmAll(products);
+    }
+
+    @Override
     public void softmax(boolean log, Storage x, int rows, int cols, Storage out) {
         VecRows.softmax(log, x.floats(), rows, cols, out.floats());
     }

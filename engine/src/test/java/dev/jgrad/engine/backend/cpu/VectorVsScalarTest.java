@@ -249,6 +249,29 @@ class VectorVsScalarTest {
      * apart along both dims (every other column of an [M, 2K] matrix). Batches broadcast B
      * (batch stride 0). Odd seeds accumulate into C; every third seed adds a bias + GELU epilogue.
      */
+    @Test
+    void gemmAllEqualsItsProductsOneByOne() {
+        // three independent products with different batch counts writing disjoint parts of one C, small enough
+        // to run as one job of matrices, and one large enough to run product by product
+        for (int size : new int[] {20, 70}) {
+            int m = size, n = size + 3, k = size + 5, mn = m * n;
+            float[] a = random(6 * m * k, size, -1f, 1f), b = random(6 * k * n, size + 1, -1f, 1f);
+            int[] batches = {1, 3, 2}, firstMatrix = {0, 1, 4};
+            Storage cRef = Storage.allocate(DType.FLOAT32, 6 * mn), cVec = Storage.allocate(DType.FLOAT32, 6 * mn);
+            Gemm[] oneByOne = new Gemm[3], asOneJob = new Gemm[3];
+            for (int i = 0; i < 3; i++) {
+                int f = firstMatrix[i];
+                oneByOne[i] = new Gemm(batches[i], m, n, k, st(a), f * m * k, m * k, k, 1, st(b), f * k * n, k * n, 1, k,
+                        cRef, f * mn, mn, n, false);
+                asOneJob[i] = new Gemm(batches[i], m, n, k, st(a), f * m * k, m * k, k, 1, st(b), f * k * n, k * n, 1, k,
+                        cVec, f * mn, mn, n, false);
+            }
+            for (Gemm g : oneByOne) ref.gemm(g);
+            vec.gemmAll(asOneJob);
+            close("gemmAll size " + size, cRef.floats(), cVec.floats(), 1e-5, 1e-5);
+        }
+    }
+
     private void gemmCase(int m, int n, int k, int variant, int batch, long seed) {
         boolean at = (variant & 1) != 0, bt = (variant & 2) != 0, acc = seed % 2 == 1, spread = (variant & 4) != 0;
         int aStride = spread ? 2 : 1;

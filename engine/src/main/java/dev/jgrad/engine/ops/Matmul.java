@@ -1,6 +1,7 @@
 package dev.jgrad.engine.ops;
 
 import dev.jgrad.engine.DType;
+import dev.jgrad.engine.Storage;
 import dev.jgrad.engine.Tensor;
 import dev.jgrad.engine.autograd.Autograd;
 import dev.jgrad.engine.autograd.Saved;
@@ -123,8 +124,8 @@ public final class Matmul {
                 co += index[d] * lc.strides()[d];
             }
             products[o] = new Gemm(inner, m, n, k,
-                    pa.t.storage(), ao, pa.batchStride, pa.rowStride, pa.colStride,
-                    pb.t.storage(), bo, pb.batchStride, pb.rowStride, pb.colStride,
+                    pa.storage, ao, pa.batchStride, pa.rowStride, pa.colStride,
+                    pb.storage, bo, pb.batchStride, pb.rowStride, pb.colStride,
                     out.storage(), co, cBatchStride, lc.strides()[nb], false);
             for (int d = split - 1; d >= 0 && ++index[d] == batch[d]; d--) index[d] = 0; // next outer index, row-major
         }
@@ -149,7 +150,7 @@ public final class Matmul {
     }
 
     /** A matrix operand as (offset, batch/row/col strides) over a storage. */
-    private record Operand(Tensor t, int offset, int batchStride, int rowStride, int colStride) {}
+    private record Operand(Storage storage, int offset, int batchStride, int rowStride, int colStride) {}
 
     /**
      * x read as [batch..., rows, cols] through its (broadcast) layout {@code l}: one stride over batch dims
@@ -157,7 +158,7 @@ public final class Matmul {
      */
     private static Operand operand(Tensor x, Layout l, int split, int nb) {
         int[] st = l.strides();
-        return new Operand(Tensor.wrap(x.storage(), l), l.offset(), collapsedBatchStride(l, split, nb), st[nb], st[nb + 1]);
+        return new Operand(x.storage(), l.offset(), collapsedBatchStride(l, split, nb), st[nb], st[nb + 1]);
     }
 
     /** The one stride that walks batch dims [from, nb) in row-major order, or null if there is none. */

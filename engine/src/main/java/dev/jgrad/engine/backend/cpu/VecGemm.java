@@ -53,6 +53,9 @@ final class VecGemm {
      */
     static final int KC = 256, MC = 80 * MR, NC = 1024;
 
+    /** Matrices smaller than this (in multiply-adds) are one task each in a batch, not split over threads. */
+    private static final long SMALL_MATRIX = 256L * 256 * 64;
+
     /** Products smaller than this (in multiply-adds) take the unpacked path. */
     private static final long SMALL = 32 * 32 * 32;
 
@@ -69,7 +72,7 @@ final class VecGemm {
 
     static void gemm(Gemm g) {
         long perMatrix = (long) g.m() * g.n() * g.k();
-        if (g.batch() > 1 && (perMatrix < 256L * 256 * 64 || g.batch() >= 4 * Parallel.threads())) {
+        if (g.batch() > 1 && (perMatrix < SMALL_MATRIX || g.batch() >= 4 * Parallel.threads())) {
             // many small products: one matrix per task, each computed serially
             Parallel.forRange(g.batch(), 1, (lo, hi) -> {
                 for (int b = (int) lo; b < hi; b++) one(g, b);
@@ -88,7 +91,7 @@ final class VecGemm {
         boolean small = gs.length > 1;
         int[] first = new int[gs.length + 1]; // first[i]: index of product i's first matrix among all of them
         for (int i = 0; i < gs.length; i++) {
-            small &= (long) gs[i].m() * gs[i].n() * gs[i].k() < 256L * 256 * 64;
+            small &= (long) gs[i].m() * gs[i].n() * gs[i].k() < SMALL_MATRIX;
             first[i + 1] = first[i] + gs[i].batch();
         }
         if (!small) {

@@ -30,14 +30,15 @@ import java.util.Arrays;
  * K·N floats), small next to the M·N·K/threads multiply-adds it then does.
  *
  * <p>The micro-kernel is sized from the species: MR = 6 rows and NR = NV vectors of L lanes, one accumulator
- * per (row, vector). With 16 vector registers (AVX2, 128-bit SSE) NV = 2: 12 accumulators + 2 B vectors + 1
- * broadcast A value = 15 registers. With 32 (AVX-512) NV = 4: 24 + 4 + 1 = 29, and each A element loaded
- * feeds four multiply-adds instead of two. The packed A panel has its rows at constant offsets (KC apart), so
- * the loop's only index arithmetic is one counter: the 6 × 2L kernel reading six row indices held in variables
- * had ~40 instructions per 12 multiply-adds and was bound by the core's issue width (~130 of the 177
- * GFLOP/s one core reaches with FMAs alone), the 6 × 4L one has ~40 per 24 and runs at ~150–165 with its
- * operands in cache. Earlier 8-row attempts were sometimes 10× slower inside a training step; the cause was a
- * branch in the kernel (see {@link #micro6x2}), not the size, and it is gone.
+ * per (row, vector). Below 512-bit vectors NV = 2: 12 accumulators + 2 B vectors + 1 broadcast A value = 15
+ * registers, which fits AVX2's 16. With 512-bit vectors (AVX-512, which has 32 registers) NV = 4: 24 + 4 + 1 =
+ * 29, and each A element loaded feeds four multiply-adds instead of two. The packed A panel has its rows at
+ * constant offsets (KC apart), so the loop's only index arithmetic is one counter. Measured on one core with
+ * the operands in cache (FMAs alone reach 177 GFLOP/s there): the 6 × 2L kernel reading six row indices held
+ * in variables, ~40 instructions per 12 multiply-adds and bound by the core's issue width, ~125 GFLOP/s; the
+ * same tile with constant offsets ~140; the 6 × 4L tile, ~40 instructions per 24 multiply-adds, ~155.
+ * Earlier 8-row attempts were sometimes 10× slower inside a training step; the cause was a branch in the
+ * kernel (see {@link #micro6x2}), not the size, and it is gone.
  * Every operand is read through strides during packing, so transposed A or B costs nothing extra. Tiny
  * products skip packing (the copy would cost more than it saves).
  */
@@ -48,7 +49,7 @@ final class VecGemm {
     private static final int L = S.length();
     /** Rows of the register tile; see the class comment. */
     static final int MR = 6;
-    /** Vectors per row of the register tile: 4 where the ISA has 32 vector registers (AVX-512), else 2. */
+    /** Vectors per row of the register tile: 4 with 512-bit vectors (AVX-512 has 32 registers), else 2. */
     static final int NV = L >= 16 ? 4 : 2;
     static final int NR = NV * L;
     /**
@@ -326,7 +327,7 @@ final class VecGemm {
         }
     }
 
-    /** The register tile for this species: 6 × 4L with 32 vector registers (AVX-512), else 6 × 2L. */
+    /** The register tile for this species: 6 × 4L with 512-bit vectors, else 6 × 2L (see {@link #NV}). */
     private static void micro(int kc, float[] a, int ai, float[] b, int bi, float[] init, int ii, int irs, float[] c, int ci, int crs) {
         if (NV == 4) micro6x4(kc, a, ai, b, bi, init, ii, irs, c, ci, crs);
         else micro6x2(kc, a, ai, b, bi, init, ii, irs, c, ci, crs);
@@ -376,11 +377,11 @@ final class VecGemm {
     }
 
     /**
-     * The 6 × 4L tile for 32-register species (AVX-512): as {@link #micro6x2}, with 24 accumulators + 4 B
-     * vectors + 1 broadcast = 29 registers. Each A element loaded feeds four multiply-adds instead of two, so
-     * the loop's loads, index arithmetic and branch take fewer of the 6 instructions per cycle the core can
-     * issue, and the two FMA units stay busier: 6 × 2L ran at ~130 GFLOP/s on one core, this tile at ~150–160
-     * (peak 177).
+     * The 6 × 4L tile for 512-bit vectors (AVX-512, 32 registers): as {@link #micro6x2}, with 24 accumulators +
+     * 4 B vectors + 1 broadcast = 29 registers. Each A element loaded feeds four multiply-adds instead of two,
+     * so the loop's loads, index arithmetic and branch take fewer of the 6 instructions per cycle the core can
+     * issue, and the two FMA units stay busier: ~155 GFLOP/s on one core in cache, against ~140 for the 6 × 2L
+     * tile (FMAs alone: 177).
      */
     private static void micro6x4(int kc, float[] a, int ai, float[] b, int bi, float[] init, int ii, int irs, float[] c, int ci, int crs) {
         int i1 = ii + irs, i2 = ii + 2 * irs, i3 = ii + 3 * irs, i4 = ii + 4 * irs, i5 = ii + 5 * irs;

@@ -27,6 +27,7 @@ public final class InfoCommand implements Callable<Integer> {
         m.put("vectorSpecies", info.vectorSpecies());
         m.put("vectorBits", info.vectorBits());
         m.put("floatLanes", info.floatLanes());
+        m.put("gemmTile", info.gemmTile());
         m.put("threads", info.threads());
         m.put("cuda", info.cudaAvailable());
         m.put("cudaReason", info.cudaAvailable() ? null : info.cudaReason());
@@ -38,6 +39,7 @@ public final class InfoCommand implements Callable<Integer> {
             System.out.printf("cpu backend  %s%n", info.cpuBackend());
             System.out.printf("vector       %s%n", info.vectorBits() == 0 ? "scalar (Vector API off)"
                     : info.vectorSpecies() + ", " + info.vectorBits() + "-bit, " + info.floatLanes() + " float lanes");
+            System.out.printf("gemm tile    %s%n", info.gemmTile());
             System.out.printf("threads      %d%n", info.threads());
             System.out.printf("cuda         %s%n", info.cudaAvailable() ? "available" : "unavailable: " + info.cudaReason());
         }

@@ -13,22 +13,23 @@ import java.util.Properties;
  * {@code jgrad info} prints, and what benchmark results record next to their numbers.
  */
 public record SystemInfo(String jgradVersion, String javaVersion, String javaVendor, String cpuBackend,
-                      String vectorSpecies, int vectorBits, int floatLanes, int threads,
+                      String vectorSpecies, int vectorBits, int floatLanes, String gemmTile, int threads,
                       boolean cudaAvailable, String cudaReason) {
 
     /** Describes the current process. Creating the CPU backend here makes a missing Vector API fail loudly. */
     public static SystemInfo current() {
         Backend cpu = Backends.cpu();
-        String species = "scalar";
+        String species = "scalar", tile = "none (naive triple loop)";
         int bits = 0, lanes = 1;
         if (cpu.name().equals("cpu-vector")) {
             var s = dev.jgrad.engine.backend.cpu.VectorBackend.species();
             species = s.toString();
             bits = s.vectorBitSize();
             lanes = s.length();
+            tile = dev.jgrad.engine.backend.cpu.VectorBackend.gemmTile();
         }
         return new SystemInfo(version(), System.getProperty("java.version"), System.getProperty("java.vendor"),
-                cpu.name(), species, bits, lanes, Parallel.threads(), Device.cudaAvailable(), Device.cudaUnavailableReason());
+                cpu.name(), species, bits, lanes, tile, Parallel.threads(), Device.cudaAvailable(), Device.cudaUnavailableReason());
     }
 
     /** The jgrad version baked in at build time. */

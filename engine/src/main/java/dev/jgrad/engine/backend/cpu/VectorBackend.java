@@ -47,6 +47,14 @@ public final class VectorBackend extends ScalarBackend {
         return SPECIES;
     }
 
+    /**
+     * The GEMM register tile, e.g. {@code "6x64 (6 rows x 4 vectors of 16 floats)"}: how many C elements one
+     * micro-kernel call keeps in registers (see VecGemm).
+     */
+    public static String gemmTile() {
+        return VecGemm.MR + "x" + VecGemm.NR + " (" + VecGemm.MR + " rows x " + VecGemm.NV + " vectors of " + SPECIES.length() + " floats)";
+    }
+
     @Override
     public String name() {
         return "cpu-vector";

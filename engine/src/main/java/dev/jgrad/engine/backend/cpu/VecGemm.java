@@ -185,14 +185,17 @@ final class VecGemm {
      * threads pack less. Every thread packs the whole operand the split does not cut (A when splitting columns,
      * B when splitting rows), so for a tall product such as the weight gradient of a Linear layer (Aᵀ·X with M
      * = 1024 outputs, N = 256 inputs, K = 2048 tokens) a column split had both threads pack all of A, 40% on
-     * top of the multiply-adds.
+     * top of the multiply-adds. A stored column-major (that Aᵀ) counts twice: it packs by a tiled transpose, not
+     * by row copies, and with it counted once the square weight gradient (256×256×2048) split by columns and
+     * both threads transposed all of A: 148–171 GFLOP/s, split by rows 206–214.
      */
     private static void blocked(Gemm g, int ao, int bo, int co) {
         int m = g.m(), n = g.n();
         long k = g.k();
         int colPanels = (n + NR - 1) / NR, rowPanels = (m + MR - 1) / MR;
         int t = Parallel.threads();
-        long packByColumns = m * k + k * n / t, packByRows = m * k / t + k * n;
+        long aCost = g.aColStride() == 1 ? 1 : 2;
+        long packByColumns = aCost * m * k + k * n / t, packByRows = aCost * m * k / t + k * n;
         boolean byColumns = rowPanels < t || (colPanels >= t && packByColumns <= packByRows);
         int parts = Math.max(1, Math.min(t, byColumns ? colPanels : rowPanels));
         Parallel.forRange(parts, 1, (lo, hi) -> {

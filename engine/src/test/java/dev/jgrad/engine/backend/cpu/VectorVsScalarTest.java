@@ -242,6 +242,9 @@ class VectorVsScalarTest {
         // A with neither stride 1 (every other column of a wider matrix): the general packing path
         gemmCase(100, 70, 300, 4, 1, ++seed);
         gemmCase(100, 70, 300, 4, 2, ++seed);
+        // overwriting with a bias epilogue (seed % 6 == 0) on the blocked path, K past one KC block, edge tiles in
+        // both directions, every transpose variant
+        for (int variant = 0; variant < 4; variant++) gemmCase(131, 200, 300, variant, 1, 6000 + 6L * variant);
     }
 
     /**

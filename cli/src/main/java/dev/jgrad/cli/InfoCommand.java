@@ -1,5 +1,6 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.engine.StoragePool;
 import dev.jgrad.engine.SystemInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +30,7 @@ public final class InfoCommand implements Callable<Integer> {
         m.put("floatLanes", info.floatLanes());
         m.put("gemmTile", info.gemmTile());
         m.put("threads", info.threads());
+        m.put("poolMb", info.poolMb());
         m.put("cuda", info.cudaAvailable());
         m.put("cudaReason", info.cudaAvailable() ? null : info.cudaReason());
         if (json) {
@@ -41,6 +43,8 @@ public final class InfoCommand implements Callable<Integer> {
                     : info.vectorSpecies() + ", " + info.vectorBits() + "-bit, " + info.floatLanes() + " float lanes");
             System.out.printf("gemm tile    %s%n", info.gemmTile());
             System.out.printf("threads      %d%n", info.threads());
+            System.out.printf("buffer pool  %s%n", info.poolMb() == 0 ? "off (-Djgrad.pool.mb=0)"
+                    : info.poolMb() + " MB for consumed gradient buffers of >= " + StoragePool.MIN_FLOATS + " floats (-Djgrad.pool.mb)");
             System.out.printf("cuda         %s%n", info.cudaAvailable() ? "available" : "unavailable: " + info.cudaReason());
         }
         return 0;

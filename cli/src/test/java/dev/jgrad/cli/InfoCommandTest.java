@@ -34,5 +34,6 @@ class InfoCommandTest {
         int vectors = bits >= 512 ? 4 : 2;
         assertEquals("6x" + vectors * lanes + " (6 rows x " + vectors + " vectors of " + lanes + " floats)", j.get("gemmTile").asText());
         assertTrue(j.get("threads").asInt() >= 1);
+        assertEquals(dev.jgrad.engine.StoragePool.capacityBytes() >> 20, j.get("poolMb").asLong());
     }
 }

@@ -20,6 +20,8 @@ public final class Storage {
     private final Object data;
     private final int size;
     private int version;
+    /** Set by {@link #release}: the array went back to the {@link StoragePool}, and the accessors throw. */
+    private volatile boolean released;
     /** Allocation order of storages this class allocated itself ({@link #allocate}, {@link #onDevice}); −1 for wrapped arrays. */
     private final long serial;
 
@@ -47,10 +49,13 @@ public final class Storage {
     /** The serial the next allocated storage will get. */
     public static long serialMark() { return SERIALS.get(); }
 
-    /** A zero-filled host storage of {@code size} elements. */
+    /** A zero-filled host storage of {@code size} elements (a float array may come from the {@link StoragePool}). */
     public static Storage allocate(DType dtype, int size) {
         Object data = switch (dtype) {
-            case FLOAT32 -> new float[size];
+            case FLOAT32 -> {
+                float[] pooled = StoragePool.take(size);
+                yield pooled != null ? pooled : new float[size];
+            }
             case INT32 -> new int[size];
             case INT64 -> new long[size];
             case INT8, BOOL -> new byte[size];
@@ -101,9 +106,32 @@ public final class Storage {
     }
 
     /** The raw backing object: a Java array on the host, the backend's handle on a device. */
-    public Object data() { return data; }
+    public Object data() {
+        requireLive();
+        return data;
+    }
+
+    /**
+     * Hands this storage's float array to the {@link StoragePool} for a later allocation of the same size; from
+     * then on every accessor of this storage throws. Only code that holds the last reference to the storage,
+     * and to every view of it, may call this, and nothing may keep the array: autograd's backward pass does,
+     * for gradient buffers it allocated and has consumed. Storages that wrap a caller's array are left alone.
+     */
+    public void release() {
+        if (released || serial < 0 || dtype != DType.FLOAT32 || !isHost()) return;
+        released = true;
+        StoragePool.give((float[]) data);
+    }
+
+    /** Whether {@link #release} has been called. */
+    public boolean isReleased() { return released; }
+
+    private void requireLive() {
+        if (released) throw new IllegalStateException("internal: this " + dtype + " storage of " + size + " elements was released to the pool and may not be used");
+    }
 
     private Object hostData(DType expected) {
+        requireLive();
         requireHost();
         if (dtype != expected) throw new IllegalStateException("storage holds " + dtype + ", not " + expected);
         return data;

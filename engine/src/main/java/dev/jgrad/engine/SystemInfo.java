@@ -9,11 +9,12 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * What this process computes with: version, JVM, CPU backend and vector width, threads, CUDA. This is what
+ * What this process computes with: version, JVM, CPU backend and vector width, threads, the gradient buffer
+ * pool ({@link StoragePool}; {@code poolMb} 0 when off), CUDA. This is what
  * {@code jgrad info} prints, and what benchmark results record next to their numbers.
  */
 public record SystemInfo(String jgradVersion, String javaVersion, String javaVendor, String cpuBackend,
-                      String vectorSpecies, int vectorBits, int floatLanes, String gemmTile, int threads,
+                      String vectorSpecies, int vectorBits, int floatLanes, String gemmTile, int threads, long poolMb,
                       boolean cudaAvailable, String cudaReason) {
 
     /** Describes the current process. Creating the CPU backend here makes a missing Vector API fail loudly. */
@@ -29,7 +30,7 @@ public record SystemInfo(String jgradVersion, String javaVersion, String javaVen
             tile = dev.jgrad.engine.backend.cpu.VectorBackend.gemmTile();
         }
         return new SystemInfo(version(), System.getProperty("java.version"), System.getProperty("java.vendor"),
-                cpu.name(), species, bits, lanes, tile, Parallel.threads(), Device.cudaAvailable(), Device.cudaUnavailableReason());
+                cpu.name(), species, bits, lanes, tile, Parallel.threads(), StoragePool.capacityBytes() >> 20, Device.cudaAvailable(), Device.cudaUnavailableReason());
     }
 
     /** The jgrad version baked in at build time. */

@@ -57,28 +57,35 @@ public final class Autograd {
             Holders holders = new Holders(Storage.serialMark());
             grads.put(root.gradFn(), dRoot);
             holders.add(dRoot);
+            List<Tensor> dead = new ArrayList<>();
             for (Node node : order) {
                 Tensor dOut = grads.remove(node);
                 if (dOut == null) continue; // no path from the root's gradient reaches this node
                 holders.remove(dOut);
                 Tensor[] inputs = node.inputs();
                 Tensor[] dInputs;
-                OWNED.set(holders.fresh(dOut) && holders.count(dOut) == 0 ? dOut : null);
+                boolean owned = holders.fresh(dOut) && holders.count(dOut) == 0;
+                OWNED.set(owned ? dOut : null);
                 try {
                     dInputs = node.apply(dOut);
                 } finally {
                     OWNED.remove();
                 }
+                if (owned) dead.add(dOut);
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     Tensor d = dInputs[i];
-                    if (in == null || d == null || !in.requiresGrad()) continue;
+                    if (d == null) continue;
+                    if (in == null || !in.requiresGrad()) {
+                        dead.add(d);
+                        continue;
+                    }
                     if (!Arrays.equals(d.shape(), in.shape())) {
                         throw new IllegalStateException("internal: " + node.name() + " produced a gradient of shape "
                                 + Arrays.toString(d.shape()) + " for an input of shape " + Arrays.toString(in.shape()));
                     }
                     if (in.gradFn() == null) {
-                        accumulate(in, d, holders);
+                        if (!accumulate(in, d, holders)) dead.add(d);
                         continue;
                     }
                     Tensor pending = grads.get(in.gradFn());
@@ -87,16 +94,34 @@ public final class Autograd {
                         holders.add(d);
                     } else if (holders.ownsAlone(pending) && pending.storage() != d.storage()) {
                         pending.add_(d); // the sum of a node's output gradients, accumulated where it already is
+                        dead.add(d);
                     } else {
                         holders.remove(pending);
                         Tensor sum = pending.add(d);
                         grads.put(in.gradFn(), sum);
                         holders.add(sum);
+                        dead.add(pending);
+                        dead.add(d);
                     }
                 }
+                releaseDead(dead, holders);
                 if (!retainGraph) node.release();
             }
         }
+    }
+
+    /**
+     * Hands the buffers this step has finished with back to the {@link dev.jgrad.engine.StoragePool}: gradients
+     * allocated during this pass (so no forward tensor, saved tensor or caller can hold them) that cover their
+     * storage whole and that no pending gradient or leaf gradient shares. The closure that produced or consumed
+     * them has returned and keeps nothing (the rule of {@link #record}); every other tensor on their storage is
+     * in {@code dead} too, or counted by {@code holders}.
+     */
+    private static void releaseDead(List<Tensor> dead, Holders holders) {
+        for (Tensor t : dead) {
+            if (holders.fresh(t) && holders.count(t) == 0) t.storage().release();
+        }
+        dead.clear();
     }
 
     /** The gradient being handed to the running backward closure, when nothing else holds its storage. */
@@ -116,17 +141,21 @@ public final class Autograd {
     /**
      * The first gradient of a leaf becomes its {@code .grad} without a copy when only this backward pass has
      * ever seen its buffer; otherwise (d may be shared: add's backward passes dOut to both inputs) it is copied.
+     * Returns whether the leaf kept {@code d} itself.
      */
-    private static void accumulate(Tensor leaf, Tensor d, Holders holders) {
+    private static boolean accumulate(Tensor leaf, Tensor d, Holders holders) {
         Tensor g = leaf.grad();
         if (g != null) {
             leaf.setGrad(g.add(d));
+            return false;
         } else if (holders != null && holders.fresh(d) && holders.count(d) == 0) {
             leaf.setGrad(d);
             holders.add(d);
             holders.add(d); // held by the leaf for good: never written in place by this pass
+            return true;
         } else {
             leaf.setGrad(d.contiguousCopy());
+            return false;
         }
     }
 

@@ -80,6 +80,66 @@ final class VecMath {
     }
 
     /**
+     * One pass of the pipelined softmax ({@link VecRows#softmax}), over three rows at once: the exponentials of
+     * the current row, {@code dst[d + i] = e^(src[s + i] + shift)} (the same formula and results as {@link #exp});
+     * the previous row finished, {@code fin[f + i] = finSrc[f + i]·finMul + finAdd}; and, returned, the maximum of
+     * the next row {@code src[next + i]} (NaN is skipped there: a NaN still makes its whole row NaN, through the
+     * sum of its exponentials). All three have length n. The sum of the current row's exponentials is left in
+     * {@code sum[0]} ({@code sum}: L floats of scratch; lanes added in {@link #sumLanes}'s fixed order).
+     *
+     * <p>Why three rows in one loop. A row's first pass (its max) reads it from L3 or memory, and as a pass of
+     * its own it waited for those loads: ~150–200 of the ~790 ns a 1024-float row took on one core. Here the
+     * next row's loads overlap the exponentials' arithmetic, and the previous row's finishing multiply (its row
+     * still in L1) and the running sum fill issue slots the polynomial leaves free. There is no clamp at the top
+     * of exp's range, since x − max is never positive: one compare and two blends less per vector, which JDK 17
+     * compiles to several instructions each (4096×1024: 12.6–13.0 → 14.5–14.8 GB/s on one core). The polynomial is written out again rather than
+     * shared with {@link #exp}: a helper that takes and returns vectors is not reliably inlined (class comment).
+     */
+    static float expRowPipelined(float[] src, int s, float shift, float[] dst, int d, int n, int next,
+                                 float[] fin, int f, float[] finSrc, float finMul, float finAdd, float[] sum) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector nx = FloatVector.fromArray(S, src, next + i);
+            m = m.blend(nx, nx.compare(VectorOperators.GT, m)); // a compare and a blend: cheaper than max's NaN rules
+            FloatVector.fromArray(S, finSrc, f + i).fma(finMul, finAdd).intoArray(fin, f + i);
+            FloatVector x = FloatVector.fromArray(S, src, s + i).add(shift);
+            // no clamp at the top: x = src − max is never above 0 (or is NaN, which passes through)
+            VectorMask<Float> under = x.compare(VectorOperators.LT, LO);
+            FloatVector xc = x.blend(LO, under);
+            FloatVector t = xc.fma(LOG2E, ROUND);
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = k.fma(xc.broadcast(-LN2_HI), xc);
+            r = k.fma(xc.broadcast(-LN2_LO), r);
+            FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+            p = p.fma(r, r.broadcast(8.3334519073e-3f));
+            p = p.fma(r, r.broadcast(4.1665795894e-2f));
+            p = p.fma(r, r.broadcast(1.6666665459e-1f));
+            p = p.fma(r, r.broadcast(5.0000001201e-1f));
+            p = p.fma(r.mul(r), r).fma(2f, 2f);
+            IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);
+            FloatVector scale2k = ki.add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(scale2k).blend(0f, under);
+            e.intoArray(dst, d + i);
+            acc = acc.add(e);
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        acc.intoArray(sum, 0);
+        float total = sumLanes(sum);
+        for (; i < n; i++) {
+            float nx = src[next + i];
+            if (nx > max) max = nx;
+            fin[f + i] = Math.fma(finSrc[f + i], finMul, finAdd);
+            float x = src[s + i] + shift;
+            float e = x < LO ? 0f : (float) Math.exp(x);
+            dst[d + i] = e;
+            total += e;
+        }
+        sum[0] = total;
+        return max;
+    }
+
+    /**
      * The sum of a vector's lanes, stored by the caller in {@code lanes} (L floats, overwritten), in one fixed
      * order: halve the lanes, adding lane i + h to lane i, until one is left (a butterfly of lane-wise adds).
      *

@@ -192,6 +192,30 @@ class VectorVsScalarTest {
         }
     }
 
+    /**
+     * The pipelined softmax carries each row's max and finishing factors into the next row's pass: many rows
+     * per thread (chunks of several rows, and a last row that reads its own max again), masked entries (−inf),
+     * a fully masked row, a row with NaN and one with +inf, each between ordinary rows.
+     */
+    @Test
+    void softmaxAcrossManyRowsWithMaskedAndNonFiniteRows() {
+        for (boolean log : new boolean[] {false, true}) {
+            for (int cols : new int[] {1, 9, 33, 1000}) {
+                int rows = 67;
+                float[] x = random(rows * cols, 3 * cols + 1, -30f, 30f);
+                for (int i = 0; i < x.length; i += 3) x[i] = Float.NEGATIVE_INFINITY;
+                java.util.Arrays.fill(x, 5 * cols, 6 * cols, Float.NEGATIVE_INFINITY);
+                x[20 * cols + cols / 2] = Float.NaN;
+                x[41 * cols + cols / 3] = Float.POSITIVE_INFINITY;
+                Storage e = Storage.allocate(DType.FLOAT32, rows * cols), v = Storage.allocate(DType.FLOAT32, rows * cols);
+                ref.softmax(log, st(x), rows, cols, e);
+                vec.softmax(log, st(x), rows, cols, v);
+                close("softmax log=" + log + " cols=" + cols + " rows=" + rows, e.floats(), v.floats(), 1e-5, 1e-6);
+                for (int c = 0; c < cols; c++) assertTrue(Float.isNaN(v.floats()[20 * cols + c]), "a NaN makes its row NaN");
+            }
+        }
+    }
+
     @Test
     void layerNormForwardBackwardWithAndWithoutAffine() {
         for (int cols : SIZES) {

@@ -112,13 +112,21 @@ final class VecRows {
         });
     }
 
+    /**
+     * LayerNorm of each row, pipelined like {@link #softmax}: the pass that normalizes row r also sums row r + 1,
+     * so the loads of the next row (from L3 or memory) overlap this row's arithmetic instead of being a pass the
+     * core waits through. The variance is the two-pass Σ (x − mean)² over the row, by then in L1. 4096×768 in
+     * interleaved runs, 1 / 2 threads: 17.7–17.9 / 34.7–37.4 GB/s → 23.2–23.4 / 44.4–44.7 on JDK 17, 20.6–21.2 /
+     * 40.1–42.0 → 25.1–26.4 / 50.7–51.9 on JDK 25 (a 16 MB copy runs at ~27 GB/s on one core here).
+     */
     static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
                           float[] out, float[] mean, float[] rstd) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] lanes = new float[L];
+            float sum = VecReduce.sumRow(x, (int) lo * cols, cols);
             for (int r = (int) lo; r < hi; r++) {
-                int base = r * cols;
-                float m = VecReduce.sumRow(x, base, cols) / cols;
+                int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row sums itself again
+                float m = sum / cols;
                 // two-pass variance: Σ (x − m)², numerically safer than E[x²] − m²; four FMA chains, since one ran
                 // at the FMA's latency and was the slowest of the three passes
                 FloatVector acc = FloatVector.zero(S), acc1 = acc, acc2 = acc, acc3 = acc;
@@ -139,14 +147,19 @@ final class VecRows {
                 float v = VecMath.sumLanes(lanes);
                 for (; c < cols; c++) v += (x[base + c] - m) * (x[base + c] - m);
                 float s = (float) (1.0 / Math.sqrt(v / cols + eps));
+                FloatVector nextSum = FloatVector.zero(S);
                 c = 0;
                 for (; c <= cols - L; c += L) {
+                    nextSum = nextSum.add(FloatVector.fromArray(S, x, next + c));
                     FloatVector n = FloatVector.fromArray(S, x, base + c).sub(m).mul(s);
                     if (w != null) n = n.mul(FloatVector.fromArray(S, w, c));
                     if (b != null) n = n.add(FloatVector.fromArray(S, b, c));
                     n.intoArray(out, base + c);
                 }
+                nextSum.intoArray(lanes, 0);
+                sum = VecMath.sumLanes(lanes);
                 for (; c < cols; c++) {
+                    sum += x[next + c];
                     float n = (x[base + c] - m) * s;
                     if (w != null) n *= w[c];
                     if (b != null) n += b[c];

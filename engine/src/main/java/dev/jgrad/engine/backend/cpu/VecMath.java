@@ -79,64 +79,79 @@ final class VecMath {
         }
     }
 
+    /** Bits of 88.5f: {@link #expRowPipelined} clamps max − x to it, as an int (see there). */
+    private static final int CLAMP_BITS = Float.floatToRawIntBits(88.5f);
+
     /**
      * One pass of the pipelined softmax ({@link VecRows#softmax}), over three rows at once: the exponentials of
-     * the current row, {@code dst[d + i] = e^(src[s + i] + shift)} (the same formula and results as {@link #exp});
-     * the previous row finished, {@code fin[f + i] = finSrc[f + i]·finMul + finAdd}; and, returned, the maximum of
-     * the next row {@code src[next + i]} (NaN is skipped there: a NaN still makes its whole row NaN, through the
-     * sum of its exponentials). All three have length n. The sum of the current row's exponentials is left in
-     * {@code sum[0]} ({@code sum}: L floats of scratch; lanes added in {@link #sumLanes}'s fixed order).
+     * the current row, {@code dst[d + i] = e^(src[s + i] − max)}; the previous row finished,
+     * {@code fin[f + i] = finSrc[f + i]·finMul + finAdd}; and, returned, the maximum of the next row
+     * {@code src[next + i]}, NaN skipped. All three have length n. Left in {@code sum} (L floats of scratch):
+     * {@code sum[0]}, the sum of the current row's exponentials (lanes added in {@link #sumLanes}'s fixed
+     * order); {@code sum[1]}, NaN exactly when the next row holds a NaN (or both infinities), for the caller to
+     * make that row's max NaN, which turns the whole row into NaN.
      *
      * <p>Why three rows in one loop. A row's first pass (its max) reads it from L3 or memory, and as a pass of
      * its own it waited for those loads: ~150–200 of the ~790 ns a 1024-float row took on one core. Here the
      * next row's loads overlap the exponentials' arithmetic, and the previous row's finishing multiply (its row
-     * still in L1) and the running sum fill issue slots the polynomial leaves free. There is no clamp at the top
-     * of exp's range, since x − max is never positive: one compare and two blends less per vector, which JDK 17
-     * compiles to several instructions each (4096×1024: 12.6–13.0 → 14.5–14.8 GB/s on one core). The polynomial is written out again rather than
-     * shared with {@link #exp}: a helper that takes and returns vectors is not reliably inlined (class comment).
+     * still in L1) and the running sum fill issue slots the polynomial leaves free.
+     *
+     * <p>Why no masks in the exponential. JDK 17 keeps a vector mask in a vector register, so each compare and
+     * blend costs several instructions. Here the argument needs none: d = max − x is never negative, and a
+     * non-negative float orders like its bits read as an int, so one integer min clamps d to 88.5 (infinities
+     * and overlarge d too); the exponent 2^k then needs k ≥ −126 to be a normal float, and one integer max
+     * turns every smaller k into 2^k = 0, so e^x is exactly 0 below −87 as in {@link #exp}. What the integer
+     * min loses is NaN (a positive NaN clamps like a large number), so NaN is caught per row instead: the
+     * next row's elements are summed at 2^−100 (no overflow, and −∞ alone stays −∞), and that sum is NaN
+     * exactly when the row holds a NaN or both infinities, rows whose softmax is all NaN. 4096×1024 on one core
+     * (JDK 17): with a compare-and-blend clamp 14.4 GB/s, without 17–17.8. The polynomial is written out again
+     * rather than shared with {@link #exp}: a helper that takes and returns vectors is not reliably inlined
+     * (class comment).
      */
-    static float expRowPipelined(float[] src, int s, float shift, float[] dst, int d, int n, int next,
+    static float expRowPipelined(float[] src, int s, float max, float[] dst, int d, int n, int next,
                                  float[] fin, int f, float[] finSrc, float finMul, float finAdd, float[] sum) {
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), acc = FloatVector.zero(S);
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), acc = FloatVector.zero(S), nan = acc;
+        FloatVector vmax = FloatVector.broadcast(S, max);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector nx = FloatVector.fromArray(S, src, next + i);
             m = m.blend(nx, nx.compare(VectorOperators.GT, m)); // a compare and a blend: cheaper than max's NaN rules
+            nan = nx.fma(nx.broadcast(0x1p-100f), nan);
             FloatVector.fromArray(S, finSrc, f + i).fma(finMul, finAdd).intoArray(fin, f + i);
-            FloatVector x = FloatVector.fromArray(S, src, s + i).add(shift);
-            // no clamp at the top: x = src − max is never above 0 (or is NaN, which passes through)
-            VectorMask<Float> under = x.compare(VectorOperators.LT, LO);
-            FloatVector xc = x.blend(LO, under);
-            FloatVector t = xc.fma(LOG2E, ROUND);
+            FloatVector dx = vmax.sub(FloatVector.fromArray(S, src, s + i));                  // max − x ≥ 0
+            FloatVector xc = dx.reinterpretAsInts().min(CLAMP_BITS).reinterpretAsFloats().neg(); // x − max ≥ −88.5
+            FloatVector t = xc.fma(LOG2E, ROUND);                  // k + ROUND, k = round(x·log2 e)
             FloatVector k = t.sub(ROUND);
-            FloatVector r = k.fma(xc.broadcast(-LN2_HI), xc);
+            FloatVector r = k.fma(xc.broadcast(-LN2_HI), xc);      // r = x − k·ln 2, in two parts for accuracy
             r = k.fma(xc.broadcast(-LN2_LO), r);
             FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
             p = p.fma(r, r.broadcast(8.3334519073e-3f));
             p = p.fma(r, r.broadcast(4.1665795894e-2f));
             p = p.fma(r, r.broadcast(1.6666665459e-1f));
             p = p.fma(r, r.broadcast(5.0000001201e-1f));
-            p = p.fma(r.mul(r), r).fma(2f, 2f);
-            IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);
-            FloatVector scale2k = ki.add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(scale2k).blend(0f, under);
+            p = p.fma(r.mul(r), r).fma(2f, 2f);                     // 2·e^r
+            IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);  // e^x = (2·e^r)·2^(k−1), and 2^(k−1) = 0 for k < −125
+            FloatVector scale2k = ki.add(126).max(0).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(scale2k);
             e.intoArray(dst, d + i);
             acc = acc.add(e);
         }
-        float max = m.reduceLanes(VectorOperators.MAX);
+        float nextMax = m.reduceLanes(VectorOperators.MAX), nanSum = nan.reduceLanes(VectorOperators.ADD);
         acc.intoArray(sum, 0);
         float total = sumLanes(sum);
         for (; i < n; i++) {
             float nx = src[next + i];
-            if (nx > max) max = nx;
+            if (nx > nextMax) nextMax = nx;
+            nanSum += nx * 0x1p-100f;
             fin[f + i] = Math.fma(finSrc[f + i], finMul, finAdd);
-            float x = src[s + i] + shift;
+            float x = src[s + i] - max;
             float e = x < LO ? 0f : (float) Math.exp(x);
             dst[d + i] = e;
             total += e;
         }
         sum[0] = total;
-        return max;
+        sum[1] = nanSum;
+        return nextMax;
     }
 
     /**

@@ -195,7 +195,8 @@ class VectorVsScalarTest {
     /**
      * The pipelined softmax carries each row's max and finishing factors into the next row's pass: many rows
      * per thread (chunks of several rows, and a last row that reads its own max again), masked entries (−inf),
-     * a fully masked row, a row with NaN and one with +inf, each between ordinary rows.
+     * a fully masked row, rows with a NaN of either sign and one with +inf, each between ordinary rows (the
+     * pipelined exponential clamps with integer ops that lose NaN, so NaN is caught per row).
      */
     @Test
     void softmaxAcrossManyRowsWithMaskedAndNonFiniteRows() {
@@ -205,13 +206,17 @@ class VectorVsScalarTest {
                 float[] x = random(rows * cols, 3 * cols + 1, -30f, 30f);
                 for (int i = 0; i < x.length; i += 3) x[i] = Float.NEGATIVE_INFINITY;
                 java.util.Arrays.fill(x, 5 * cols, 6 * cols, Float.NEGATIVE_INFINITY);
-                x[20 * cols + cols / 2] = Float.NaN;
+                x[20 * cols + cols / 2] = Float.NaN;                        // positive NaN (0x7fc00000)
+                x[30 * cols + cols / 4] = Float.intBitsToFloat(0xffc00000); // negative NaN, as x86 makes from 0/0
                 x[41 * cols + cols / 3] = Float.POSITIVE_INFINITY;
+                x[cols - 1] = Float.NaN;                                     // in the first row of the call
                 Storage e = Storage.allocate(DType.FLOAT32, rows * cols), v = Storage.allocate(DType.FLOAT32, rows * cols);
                 ref.softmax(log, st(x), rows, cols, e);
                 vec.softmax(log, st(x), rows, cols, v);
                 close("softmax log=" + log + " cols=" + cols + " rows=" + rows, e.floats(), v.floats(), 1e-5, 1e-6);
-                for (int c = 0; c < cols; c++) assertTrue(Float.isNaN(v.floats()[20 * cols + c]), "a NaN makes its row NaN");
+                for (int row : new int[] {0, 20, 30}) {
+                    for (int c = 0; c < cols; c++) assertTrue(Float.isNaN(v.floats()[row * cols + c]), "a NaN makes its row NaN");
+                }
             }
         }
     }

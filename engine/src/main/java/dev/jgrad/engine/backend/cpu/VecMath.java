@@ -86,15 +86,15 @@ final class VecMath {
      * One pass of the pipelined softmax ({@link VecRows#softmax}), over three rows at once: the exponentials of
      * the current row, {@code dst[d + i] = e^(src[s + i] − max)}; the previous row finished,
      * {@code fin[f + i] = finSrc[f + i]·finMul + finAdd}; and, returned, the maximum of the next row
-     * {@code src[next + i]}, NaN skipped. All three have length n. Left in {@code sum} (L floats of scratch):
-     * {@code sum[0]}, the sum of the current row's exponentials (lanes added in {@link #sumLanes}'s fixed
-     * order); {@code sum[1]}, NaN exactly when the next row holds a NaN (or both infinities), for the caller to
-     * make that row's max NaN, which turns the whole row into NaN.
+     * {@code src[next + i]}, or NaN when that row holds a NaN (or both infinities): a NaN max turns each of the
+     * row's exponentials into NaN or 0, and so the whole row into NaN, as it should be. All three have length n.
      *
      * <p>Why three rows in one loop. A row's first pass (its max) reads it from L3 or memory, and as a pass of
      * its own it waited for those loads: ~150–200 of the ~790 ns a 1024-float row took on one core. Here the
      * next row's loads overlap the exponentials' arithmetic, and the previous row's finishing multiply (its row
-     * still in L1) and the running sum fill issue slots the polynomial leaves free.
+     * still in L1) fills issue slots the polynomial leaves free. The row's sum stays a pass of its own over the
+     * row in L1: summed inside this loop it was as fast alone, but twice as slow inside model steps (W6: 1.0
+     * → 2.4 ms per 8192×128 softmax), for a reason we did not find.
      *
      * <p>Why no masks in the exponential. JDK 17 keeps a vector mask in a vector register, so each compare and
      * blend costs several instructions. Here the argument needs none: d = max − x is never negative, and a
@@ -103,14 +103,14 @@ final class VecMath {
      * turns every smaller k into 2^k = 0, so e^x is exactly 0 below −87 as in {@link #exp}. What the integer
      * min loses is NaN (a positive NaN clamps like a large number), so NaN is caught per row instead: the
      * next row's elements are summed at 2^−100 (no overflow, and −∞ alone stays −∞), and that sum is NaN
-     * exactly when the row holds a NaN or both infinities, rows whose softmax is all NaN. 4096×1024 on one core
-     * (JDK 17): with a compare-and-blend clamp 14.4 GB/s, without 17–17.8. The polynomial is written out again
-     * rather than shared with {@link #exp}: a helper that takes and returns vectors is not reliably inlined
-     * (class comment).
+     * exactly when the row holds a NaN or both infinities, rows whose softmax is all NaN.
+     * {@code jgrad bench softmax} (4096×1024, one thread, JDK 17): with the masks 14.5–15.3 GB/s, without
+     * 16.0–16.4. The polynomial is written out again rather than shared with {@link #exp}: a helper that takes
+     * and returns vectors is not reliably inlined (class comment).
      */
     static float expRowPipelined(float[] src, int s, float max, float[] dst, int d, int n, int next,
-                                 float[] fin, int f, float[] finSrc, float finMul, float finAdd, float[] sum) {
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), acc = FloatVector.zero(S), nan = acc;
+                                 float[] fin, int f, float[] finSrc, float finMul, float finAdd) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), nan = FloatVector.zero(S);
         FloatVector vmax = FloatVector.broadcast(S, max);
         int i = 0;
         for (; i <= n - L; i += L) {
@@ -132,13 +132,9 @@ final class VecMath {
             p = p.fma(r.mul(r), r).fma(2f, 2f);                     // 2·e^r
             IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);  // e^x = (2·e^r)·2^(k−1), and 2^(k−1) = 0 for k < −125
             FloatVector scale2k = ki.add(126).max(0).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(scale2k);
-            e.intoArray(dst, d + i);
-            acc = acc.add(e);
+            p.mul(scale2k).intoArray(dst, d + i);
         }
         float nextMax = m.reduceLanes(VectorOperators.MAX), nanSum = nan.reduceLanes(VectorOperators.ADD);
-        acc.intoArray(sum, 0);
-        float total = sumLanes(sum);
         for (; i < n; i++) {
             float nx = src[next + i];
             if (nx > nextMax) nextMax = nx;
@@ -147,11 +143,8 @@ final class VecMath {
             float x = src[s + i] - max;
             float e = x < LO ? 0f : (float) Math.exp(x);
             dst[d + i] = e;
-            total += e;
         }
-        sum[0] = total;
-        sum[1] = nanSum;
-        return nextMax;
+        return Float.isNaN(nanSum) ? Float.NaN : nextMax;
     }
 
     /**

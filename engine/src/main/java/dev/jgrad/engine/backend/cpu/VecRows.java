@@ -23,31 +23,28 @@ final class VecRows {
     /**
      * Softmax or log-softmax of each row, pipelined over each thread's rows: the pass over row r computes its
      * exponentials, finishes row r − 1 (softmax: times 1/sum; log-softmax: x − max − log sum) and finds the max
-     * of row r + 1, and sums row r's exponentials ({@link VecMath#expRowPipelined}). A chunk's first max is found
-     * alone, and its first pass finishes a row of zeros. 4096×1024 in interleaved runs, 1 / 2 threads: a pass
-     * each for max, exponentials, sum and normalizing ran at 9.4–10.3 / 19.1–19.8 GB/s on JDK 17 and 12.7–12.9 /
-     * 25.0–25.4 on JDK 25; pipelined, 16.0–16.4 / 31.1–31.3 and 18.1–18.3 / 34.1–36.1 (32768×128 on one thread
-     * with JDK 17: 7.6 → 11.0 before the exponential lost its masks).
+     * of row r + 1 ({@link VecMath#expRowPipelined}); row r's sum follows, over the row in L1. A chunk's first
+     * max is found alone, and its first pass finishes a row of zeros. 4096×1024 in interleaved runs, 1 / 2
+     * threads: a pass each for max, exponentials, sum and normalizing ran at 9.4–10.3 / 19.1–19.8 GB/s on JDK 17
+     * and 12.7–12.9 / 25.0–25.4 on JDK 25; pipelined, 15.7–16.2 / 29.0–29.4 and 17.2 / 35.8.
      */
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
-            float[] idle = new float[cols], lanes = new float[Math.max(2, L)];
+            float[] idle = new float[cols];
             float[] fin = idle, finSrc = idle;
             int f = 0;
             float mul = 0f, add = 0f;
             float max = VecReduce.maxRow(x, (int) lo * cols, cols);
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row reads its own max again
-                float nextMax = VecMath.expRowPipelined(x, base, max, out, base, cols, next, fin, f, finSrc, mul, add, lanes);
-                float sum = lanes[0];
-                boolean nextHasNaN = Float.isNaN(lanes[1]);
+                float nextMax = VecMath.expRowPipelined(x, base, max, out, base, cols, next, fin, f, finSrc, mul, add);
+                float sum = VecReduce.sumRow(out, base, cols);
                 fin = out;
                 f = base;
                 finSrc = log ? x : out; // log-softmax only needed the exponentials' sum: out was scratch
                 mul = log ? 1f : 1f / sum;
                 add = log ? -(max + (float) Math.log(sum)) : 0f;
-                // a NaN max makes each exponential of the next row NaN or 0, and so its sum NaN or 0: the row is NaN
-                max = nextHasNaN ? Float.NaN : nextMax;
+                max = nextMax;
             }
             int c = 0;
             for (; c <= cols - L; c += L) FloatVector.fromArray(S, finSrc, f + c).fma(mul, add).intoArray(fin, f + c);

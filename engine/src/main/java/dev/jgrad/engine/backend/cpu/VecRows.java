@@ -122,7 +122,7 @@ final class VecRows {
                           float[] out, float[] mean, float[] rstd) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] lanes = new float[L];
-            float sum = VecReduce.sumRow(x, (int) lo * cols, cols);
+            float sum = rowSum(x, (int) lo * cols, cols, lanes);
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row sums itself again
                 float m = sum / cols;
@@ -168,6 +168,21 @@ final class VecRows {
                 rstd[r] = s;
             }
         });
+    }
+
+    /**
+     * Σ x[base .. base + cols) in the order of LayerNorm's pipelined sum (one vector accumulator, lanes by
+     * {@link VecMath#sumLanes}, then the tail), so that a chunk's first row gets the same mean as it would in
+     * the middle of a chunk: results do not depend on how rows were split over threads.
+     */
+    private static float rowSum(float[] x, int base, int cols, float[] lanes) {
+        FloatVector acc = FloatVector.zero(S);
+        int c = 0;
+        for (; c <= cols - L; c += L) acc = acc.add(FloatVector.fromArray(S, x, base + c));
+        acc.intoArray(lanes, 0);
+        float sum = VecMath.sumLanes(lanes);
+        for (; c < cols; c++) sum += x[base + c];
+        return sum;
     }
 
     /**

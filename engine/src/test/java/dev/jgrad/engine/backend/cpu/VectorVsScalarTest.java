@@ -221,6 +221,35 @@ class VectorVsScalarTest {
         }
     }
 
+    /**
+     * The row kernels carry values from row to row within a thread's chunk (the next row's max or sum), so
+     * chunk boundaries must not change any bit: one thread and two give the same softmax and LayerNorm.
+     */
+    @Test
+    void rowKernelsGiveTheSameBitsOnOneAndTwoThreads() {
+        int rows = 97, cols = 1000, before = Parallel.threads();
+        float[] x = random(rows * cols, 77, -6f, 9f);
+        float[][] soft = new float[2][], logSoft = new float[2][], ln = new float[2][];
+        try {
+            for (int t = 1; t <= 2; t++) {
+                Parallel.setThreads(t);
+                Storage o = Storage.allocate(DType.FLOAT32, rows * cols), lo = Storage.allocate(DType.FLOAT32, rows * cols);
+                Storage n = Storage.allocate(DType.FLOAT32, rows * cols);
+                vec.softmax(false, st(x), rows, cols, o);
+                vec.softmax(true, st(x), rows, cols, lo);
+                vec.layerNorm(st(x), null, null, rows, cols, 1e-5f, n, Storage.allocate(DType.FLOAT32, rows), Storage.allocate(DType.FLOAT32, rows));
+                soft[t - 1] = o.floats();
+                logSoft[t - 1] = lo.floats();
+                ln[t - 1] = n.floats();
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        assertArrayEquals(soft[0], soft[1]);
+        assertArrayEquals(logSoft[0], logSoft[1]);
+        assertArrayEquals(ln[0], ln[1]);
+    }
+
     @Test
     void layerNormForwardBackwardWithAndWithoutAffine() {
         // 67 rows: threads take chunks of several rows, through which the forward pass carries the next row's sum

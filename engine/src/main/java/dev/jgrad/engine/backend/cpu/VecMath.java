@@ -93,8 +93,10 @@ final class VecMath {
      * its own it waited for those loads: ~150–200 of the ~790 ns a 1024-float row took on one core. Here the
      * next row's loads overlap the exponentials' arithmetic, and the previous row's finishing multiply (its row
      * still in L1) fills issue slots the polynomial leaves free. The row's sum stays a pass of its own over the
-     * row in L1: summed inside this loop it was as fast alone, but twice as slow inside model steps (W6: 1.0
-     * → 2.4 ms per 8192×128 softmax), for a reason we did not find.
+     * row in L1: summed inside this loop it was as fast alone, but in the JVM of a model step C2 compiled the
+     * loop with that accumulator boxed, one allocation per vector, and every constant spilled to the stack (read
+     * off the machine code: W6 1.0 → 2.4 ms per 8192×128 softmax). The two accumulators left here (the next
+     * row's max and NaN check) compile clean in the softmax bench, W6 and W2 inference (checked the same way).
      *
      * <p>Why no masks in the exponential. JDK 17 keeps a vector mask in a vector register, so each compare and
      * blend costs several instructions. Here the argument needs none: d = max − x is never negative, and a

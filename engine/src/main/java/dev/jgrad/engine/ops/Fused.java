@@ -62,8 +62,10 @@ public final class Fused {
         Tensor zSaved = z;
         return Autograd.record("LinearBackward0", y, new Tensor[] {x, weight, bias}, gy -> {
             Tensor dz = Views.copyDetachedIfNeeded(gy).reshape(rows, out);
-            if (activation != null) dz = Elementwise.binaryRaw("linear", dev.jgrad.engine.backend.BinaryOp.MUL, dz,
-                    Elementwise.unaryRaw("linear", actGrad, 0f, 0f, zSaved));
+            if (activation != null) { // dz = gy·act'(z), multiplied into the fresh act'(z) buffer (one allocation)
+                Tensor dAct = Elementwise.unaryRaw("linear", actGrad, 0f, 0f, zSaved);
+                dz = dAct.mul_(dz);
+            }
             return new Tensor[] {
                     x.requiresGrad() ? Matmul.product(dz, sw.get()).reshape(xs) : null,          // dx = dz · W
                     weight.requiresGrad() ? Matmul.product(dz.mT(), sx.get()) : null,            // dW = dzᵀ · x

@@ -48,9 +48,6 @@ public final class StoragePool {
     /** The most bytes the pool holds. */
     public static long capacityBytes() { return CAPACITY; }
 
-    /** Bytes held now. */
-    public static synchronized long heldBytes() { return heldBytes; }
-
     /** How many arrays allocations have taken from the pool, and how many it has kept, since the JVM started. */
     public static synchronized long[] counts() { return new long[] {taken, given}; }
 

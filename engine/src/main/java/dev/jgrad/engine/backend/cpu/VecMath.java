@@ -26,6 +26,7 @@ final class VecMath {
     private VecMath() {}
 
     private static final VectorSpecies<Float> S = VectorBackend.SPECIES;
+    private static final VectorSpecies<Integer> I = S.vectorShape().withLanes(int.class);
     private static final int L = S.length();
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
@@ -79,8 +80,11 @@ final class VecMath {
         }
     }
 
-    /** Bits of 88.5f: {@link #expRowPipelined} clamps max − x to it, as an int (see there). */
-    private static final int CLAMP_BITS = Float.floatToRawIntBits(88.5f);
+    /** Bits of 87.5f: {@link #expRowPipelined} clamps max − x to it, as an int (see there). */
+    private static final int CLAMP_BITS = Float.floatToRawIntBits(87.5f);
+    /** Cephes' expf: e^r ≈ 1 + r + r²·(P0 + P1·r + ... + P5·r⁵) for |r| ≤ ln2/2. */
+    private static final float P0 = 5.0000001201e-1f, P1 = 1.6666665459e-1f, P2 = 4.1665795894e-2f,
+            P3 = 8.3334519073e-3f, P4 = 1.3981999507e-3f, P5 = 1.9875691500e-4f;
 
     /**
      * One pass of the pipelined softmax ({@link VecRows#softmax}), over three rows at once: the exponentials of
@@ -112,31 +116,34 @@ final class VecMath {
      */
     static float expRowPipelined(float[] src, int s, float max, float[] dst, int d, int n, int next,
                                  float[] fin, int f, float[] finSrc, float finMul, float finAdd) {
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), nan = FloatVector.zero(S);
-        FloatVector vmax = FloatVector.broadcast(S, max);
+        IntVector m = IntVector.broadcast(I, orderedKey(Float.NEGATIVE_INFINITY));
+        FloatVector nan = FloatVector.zero(S), vmax = FloatVector.broadcast(S, max);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector nx = FloatVector.fromArray(S, src, next + i);
-            m = m.blend(nx, nx.compare(VectorOperators.GT, m)); // a compare and a blend: cheaper than max's NaN rules
+            IntVector bits = nx.reinterpretAsInts(); // the max on ordered integer keys: one instruction on the chain
+            m = m.max(bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)));
             nan = nx.fma(nx.broadcast(0x1p-100f), nan);
             FloatVector.fromArray(S, finSrc, f + i).fma(finMul, finAdd).intoArray(fin, f + i);
-            FloatVector dx = vmax.sub(FloatVector.fromArray(S, src, s + i));                  // max − x ≥ 0
-            FloatVector xc = dx.reinterpretAsInts().min(CLAMP_BITS).reinterpretAsFloats().neg(); // x − max ≥ −88.5
-            FloatVector t = xc.fma(LOG2E, ROUND);                  // k + ROUND, k = round(x·log2 e)
+            FloatVector dx = vmax.sub(FloatVector.fromArray(S, src, s + i));                  // d = max − x ≥ 0
+            FloatVector dc = dx.reinterpretAsInts().min(CLAMP_BITS).reinterpretAsFloats();    // d ≤ 87.5
+            FloatVector t = dc.fma(-LOG2E, ROUND);                 // k + ROUND, k = round(−d·log2 e) ≤ 0
             FloatVector k = t.sub(ROUND);
-            FloatVector r = k.fma(xc.broadcast(-LN2_HI), xc);      // r = x − k·ln 2, in two parts for accuracy
-            r = k.fma(xc.broadcast(-LN2_LO), r);
-            FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
-            p = p.fma(r, r.broadcast(8.3334519073e-3f));
-            p = p.fma(r, r.broadcast(4.1665795894e-2f));
-            p = p.fma(r, r.broadcast(1.6666665459e-1f));
-            p = p.fma(r, r.broadcast(5.0000001201e-1f));
-            p = p.fma(r.mul(r), r).fma(2f, 2f);                     // 2·e^r
-            IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);  // e^x = (2·e^r)·2^(k−1), and 2^(k−1) = 0 for k < −125
-            FloatVector scale2k = ki.add(126).max(0).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector u = k.fma(dc.broadcast(LN2_HI), dc);       // u = d + k·ln 2 = −r, in two parts for accuracy
+            u = k.fma(dc.broadcast(LN2_LO), u);
+            FloatVector p = u.fma(-2 * P5, 2 * P4);                // 2·e^−u by Horner in u (signs alternate)
+            p = p.fma(u, u.broadcast(-2 * P3));
+            p = p.fma(u, u.broadcast(2 * P2));
+            p = p.fma(u, u.broadcast(-2 * P1));
+            p = p.fma(u, u.broadcast(2 * P0));
+            p = p.fma(u, u.broadcast(-2f));
+            p = p.fma(u, u.broadcast(2f));
+            // e^x = (2·e^r)·2^(k−1); k ≥ −126 (d ≤ 87.5), and k = −126 gives the bits of 0.0
+            FloatVector scale2k = t.reinterpretAsInts().sub(ROUND_BITS - 126).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
             p.mul(scale2k).intoArray(dst, d + i);
         }
-        float nextMax = m.reduceLanes(VectorOperators.MAX), nanSum = nan.reduceLanes(VectorOperators.ADD);
+        float nextMax = fromOrderedKey(m.reduceLanes(VectorOperators.MAX)), nanSum = nan.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float nx = src[next + i];
             if (nx > nextMax) nextMax = nx;
@@ -147,6 +154,22 @@ final class VecMath {
             dst[d + i] = e;
         }
         return Float.isNaN(nanSum) ? Float.NaN : nextMax;
+    }
+
+    /**
+     * A float's bits as an int that orders like the float: non-negative floats keep their bits, negative ones
+     * flip all but the sign bit, so −0.0 sorts just below +0.0 and −∞ below every finite float. A positive NaN
+     * sorts above +∞ (its max decodes to NaN); a negative NaN sorts below −∞ and is lost, which is why
+     * {@link #expRowPipelined} checks for NaN separately.
+     */
+    static int orderedKey(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return bits ^ ((bits >> 31) >>> 1);
+    }
+
+    /** The inverse of {@link #orderedKey}. */
+    static float fromOrderedKey(int key) {
+        return Float.intBitsToFloat(key ^ ((key >> 31) >>> 1));
     }
 
     /**

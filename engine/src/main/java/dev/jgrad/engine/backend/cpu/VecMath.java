@@ -82,9 +82,15 @@ final class VecMath {
 
     /** Bits of 87.5f: {@link #expRowPipelined} clamps max − x to it, as an int (see there). */
     private static final int CLAMP_BITS = Float.floatToRawIntBits(87.5f);
-    /** Cephes' expf: e^r ≈ 1 + r + r²·(P0 + P1·r + ... + P5·r⁵) for |r| ≤ ln2/2. */
-    private static final float P0 = 5.0000001201e-1f, P1 = 1.6666665459e-1f, P2 = 4.1665795894e-2f,
-            P3 = 8.3334519073e-3f, P4 = 1.3981999507e-3f, P5 = 1.9875691500e-4f;
+    /**
+     * e^r ≈ 1 + r + Q2·r² + ... + Q6·r⁶ for |r| ≤ ln2/2: a minimax fit of relative error (5.3e-9 in exact
+     * arithmetic; tools/exp_minimax.py). Evaluated in float by {@link #expRowPipelined} it is within
+     * 0.89 ulp of e^x for every float d = max − x in [0, 87), as Cephes' degree-7 polynomial in {@link #exp} is,
+     * with one FMA less.
+     */
+    private static final float Q2 = 0.4999999403953552f, Q3 = 0.166664719581604f, Q4 = 0.04166758805513382f,
+            Q5 = 0.008373464457690716f, Q6 = 0.0013887258246541023f;
+    private static final int NEG_INF_BITS = Float.floatToRawIntBits(Float.NEGATIVE_INFINITY);
 
     /**
      * One pass of the pipelined softmax ({@link VecRows#softmax}), over three rows at once: the exponentials of
@@ -99,30 +105,40 @@ final class VecMath {
      * still in L1) fills issue slots the polynomial leaves free. The row's sum stays a pass of its own over the
      * row in L1: summed inside this loop it was as fast alone, but in the JVM of a model step C2 compiled the
      * loop with that accumulator boxed, one allocation per vector, and every constant spilled to the stack (read
-     * off the machine code: W6 1.0 → 2.4 ms per 8192×128 softmax). The two accumulators left here (the next
-     * row's max and NaN check) compile clean in the softmax bench, W6 and W2 inference (checked the same way).
+     * off the machine code: W6 1.0 → 2.4 ms per 8192×128 softmax). The accumulators left here (the next row's
+     * max and NaN check) compile clean in the softmax bench, W6 and W2 inference (checked the same way).
      *
-     * <p>Why no masks in the exponential. JDK 17 keeps a vector mask in a vector register, so each compare and
-     * blend costs several instructions. Here the argument needs none: d = max − x is never negative, and a
-     * non-negative float orders like its bits read as an int, so one integer min clamps d to 88.5 (infinities
-     * and overlarge d too); the exponent 2^k then needs k ≥ −126 to be a normal float, and one integer max
-     * turns every smaller k into 2^k = 0, so e^x is exactly 0 below −87 as in {@link #exp}. What the integer
-     * min loses is NaN (a positive NaN clamps like a large number), so NaN is caught per row instead: the
-     * next row's elements are summed at 2^−100 (no overflow, and −∞ alone stays −∞), and that sum is NaN
-     * exactly when the row holds a NaN or both infinities, rows whose softmax is all NaN.
-     * {@code jgrad bench softmax} (4096×1024, one thread, JDK 17): with the masks 14.5–15.3 GB/s, without
-     * 16.0–16.4. The polynomial is written out again rather than shared with {@link #exp}: a helper that takes
-     * and returns vectors is not reliably inlined (class comment).
+     * <p>Why integers and no masks. With its rows in L1 the loop takes ~15 cycles per 16 floats, about what its
+     * ~20 vector operations cost on the two 512-bit ports, so every operation counts; and JDK 17 keeps a vector
+     * mask in a vector register, which makes a compare and blend four instructions. A non-negative float orders
+     * like its bits read as an int, so:
+     * <ul>
+     *   <li>d = max − x ≥ 0 is clamped to 87.5 by one integer min (infinities and overlarge d too); then
+     *       k = round(−d·log2 e) ≥ −126, and k = −126 puts the bits of 0.0 in 2^(k−1), so e^x is exactly 0
+     *       below about −87, as in {@link #exp}, with no compare at all.
+     *   <li>The next row's max is an integer max of the bits (right whenever the row holds a float ≥ +0.0) and
+     *       an integer min of them (negative floats order in reverse, so when all are negative the min is the
+     *       largest): one instruction each on the two accumulator chains, where a float compare and blend made
+     *       the loop's longest chain.
+     *   <li>The polynomial runs in u = d + k·ln 2 = −r, its odd coefficients negated (d needs no negation) and
+     *       every coefficient doubled, which yields the 2·e^r that goes with 2^(k−1) at no cost.
+     * </ul>
+     * What the integers lose is NaN: a positive NaN clamps like a large d, and a negative NaN sorts past −∞. So
+     * NaN is caught per row instead: the next row's elements are summed at 2^−100 (no overflow, and −∞ alone
+     * stays −∞), and that sum is NaN exactly when the row holds a NaN or both infinities, rows whose softmax is
+     * all NaN. The polynomial is written out here rather than shared with {@link #exp}: a helper that takes and
+     * returns vectors is not reliably inlined (class comment).
      */
     static float expRowPipelined(float[] src, int s, float max, float[] dst, int d, int n, int next,
                                  float[] fin, int f, float[] finSrc, float finMul, float finAdd) {
-        IntVector m = IntVector.broadcast(I, orderedKey(Float.NEGATIVE_INFINITY));
+        IntVector hi = IntVector.broadcast(I, Integer.MIN_VALUE), lo = IntVector.broadcast(I, NEG_INF_BITS);
         FloatVector nan = FloatVector.zero(S), vmax = FloatVector.broadcast(S, max);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector nx = FloatVector.fromArray(S, src, next + i);
-            IntVector bits = nx.reinterpretAsInts(); // the max on ordered integer keys: one instruction on the chain
-            m = m.max(bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)));
+            IntVector bits = nx.reinterpretAsInts();
+            hi = hi.max(bits);
+            lo = lo.min(bits);
             nan = nx.fma(nx.broadcast(0x1p-100f), nan);
             FloatVector.fromArray(S, finSrc, f + i).fma(finMul, finAdd).intoArray(fin, f + i);
             FloatVector dx = vmax.sub(FloatVector.fromArray(S, src, s + i));                  // d = max − x ≥ 0
@@ -131,11 +147,10 @@ final class VecMath {
             FloatVector k = t.sub(ROUND);
             FloatVector u = k.fma(dc.broadcast(LN2_HI), dc);       // u = d + k·ln 2 = −r, in two parts for accuracy
             u = k.fma(dc.broadcast(LN2_LO), u);
-            FloatVector p = u.fma(-2 * P5, 2 * P4);                // 2·e^−u by Horner in u (signs alternate)
-            p = p.fma(u, u.broadcast(-2 * P3));
-            p = p.fma(u, u.broadcast(2 * P2));
-            p = p.fma(u, u.broadcast(-2 * P1));
-            p = p.fma(u, u.broadcast(2 * P0));
+            FloatVector p = u.fma(2 * Q6, -2 * Q5);                // 2·e^−u by Horner in u (signs alternate)
+            p = p.fma(u, u.broadcast(2 * Q4));
+            p = p.fma(u, u.broadcast(-2 * Q3));
+            p = p.fma(u, u.broadcast(2 * Q2));
             p = p.fma(u, u.broadcast(-2f));
             p = p.fma(u, u.broadcast(2f));
             // e^x = (2·e^r)·2^(k−1); k ≥ −126 (d ≤ 87.5), and k = −126 gives the bits of 0.0
@@ -143,7 +158,9 @@ final class VecMath {
                     .reinterpretAsFloats();
             p.mul(scale2k).intoArray(dst, d + i);
         }
-        float nextMax = fromOrderedKey(m.reduceLanes(VectorOperators.MAX)), nanSum = nan.reduceLanes(VectorOperators.ADD);
+        int hiBits = hi.reduceLanes(VectorOperators.MAX), loBits = lo.reduceLanes(VectorOperators.MIN);
+        float nextMax = Float.intBitsToFloat(hiBits >= 0 ? hiBits : loBits);
+        float nanSum = nan.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             float nx = src[next + i];
             if (nx > nextMax) nextMax = nx;
@@ -154,22 +171,6 @@ final class VecMath {
             dst[d + i] = e;
         }
         return Float.isNaN(nanSum) ? Float.NaN : nextMax;
-    }
-
-    /**
-     * A float's bits as an int that orders like the float: non-negative floats keep their bits, negative ones
-     * flip all but the sign bit, so −0.0 sorts just below +0.0 and −∞ below every finite float. A positive NaN
-     * sorts above +∞ (its max decodes to NaN); a negative NaN sorts below −∞ and is lost, which is why
-     * {@link #expRowPipelined} checks for NaN separately.
-     */
-    static int orderedKey(float x) {
-        int bits = Float.floatToRawIntBits(x);
-        return bits ^ ((bits >> 31) >>> 1);
-    }
-
-    /** The inverse of {@link #orderedKey}. */
-    static float fromOrderedKey(int key) {
-        return Float.intBitsToFloat(key ^ ((key >> 31) >>> 1));
     }
 
     /**

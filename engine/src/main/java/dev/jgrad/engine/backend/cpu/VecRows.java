@@ -26,7 +26,8 @@ final class VecRows {
      * of row r + 1 ({@link VecMath#expRowPipelined}); row r's sum follows, over the row in L1. A chunk's first
      * max is found alone, and its first pass finishes a row of zeros. 4096×1024 in interleaved runs, 1 / 2
      * threads: a pass each for max, exponentials, sum and normalizing ran at 9.4–10.3 / 19.1–19.8 GB/s on JDK 17
-     * and 12.7–12.9 / 25.0–25.4 on JDK 25; pipelined, 15.7–16.2 / 29.0–29.4 and 17.2 / 35.8.
+     * and 12.7–12.9 / 25.0–25.4 on JDK 25; pipelined, 15.7–16.2 / 29.0–29.4 and 17.2 / 35.8; with fewer
+     * instructions in the loop (see there), 15.8–17.8 / 33.4–35.1 and 18.4–20.1 / 37.0–38.8.
      */
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {

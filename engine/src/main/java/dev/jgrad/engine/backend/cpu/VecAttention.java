@@ -94,6 +94,19 @@ final class VecAttention {
     private static float scores(AttentionShape s, float[] q, int qRow, float[] kt, float[] bias, Layout bl,
                                 int b, int h, int i, int j0, int jEnd, float[] sc) {
         rowTimesBlock(q, qRow, s.d(), kt, sc);
+        if (bias == null) { // the common case, in vectors: scale, the block's max, −∞ past the last visible key
+            int n = jEnd - j0, j = 0;
+            FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; j <= n - L; j += L) {
+                FloatVector x = FloatVector.fromArray(S, sc, j).mul(s.scale());
+                x.intoArray(sc, j);
+                vmax = vmax.max(x); // Java's max: a NaN score makes the max NaN, as Math.max below does
+            }
+            float max = vmax.reduceLanes(VectorOperators.MAX);
+            for (; j < n; j++) max = Math.max(max, sc[j] *= s.scale());
+            java.util.Arrays.fill(sc, n, BC, Float.NEGATIVE_INFINITY);
+            return max;
+        }
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < BC; j++) {
             if (j0 + j < jEnd) {
@@ -170,7 +183,11 @@ final class VecAttention {
         } else { // a row that sees no key (lse = −∞): its weights are 0 where masked, not e^(−∞ + ∞) = NaN
             for (int j = 0; j < BC; j++) p[j] = p[j] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(p[j] - lse);
         }
-        for (int j = 0; j < BC; j++) ds[j] = p[j] * (ds[j] - rowDot) * s.scale();
+        int j = 0;
+        for (; j <= BC - L; j += L) {
+            FloatVector.fromArray(S, p, j).mul(FloatVector.fromArray(S, ds, j).sub(rowDot)).mul(s.scale()).intoArray(ds, j);
+        }
+        for (; j < BC; j++) ds[j] = p[j] * (ds[j] - rowDot) * s.scale();
         return true;
     }
 

@@ -8,11 +8,11 @@ import java.lang.management.ManagementFactory;
  * packed B panel).
  *
  * <p>Why it matters. A 512-bit vector is a whole 64-byte cache line; loaded or stored at any other address it
- * touches two lines. With the packed B panel on 64-byte boundaries, {@code jgrad bench gemm} ran 2–5% faster
- * (n = 512–2048, one and two threads, interleaved runs: e.g. n = 1024, one thread, 139–144 → 144–146 GFLOP/s).
- * A scratch softmax with every row on a line ran 20% faster than on the arrays' natural offsets; kernels over
- * the user's arrays cannot pick their addresses, and peeling an unaligned first and last vector off each row
- * cost as much as the alignment saved (RESULTS.md).
+ * touches two lines. With the packed B panel on 64-byte boundaries, {@code jgrad bench gemm} ran 2–7% faster
+ * (n = 512–2048, one and two threads, interleaved runs: e.g. n = 1024, one thread, 138.6–140.3 → 143.9–147.6
+ * GFLOP/s). A softmax with every row shifted onto lines ran 15–17% faster than on the arrays' natural offsets,
+ * but a kernel over the user's arrays cannot pick where rows start, and the two ways we tried of starting its
+ * loops on lines anyway cost about what they saved (RESULTS.md).
  *
  * <p>How. A Java array's elements start after its header ({@code sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET}, 16
  * bytes on 64-bit HotSpot), and objects are placed on 8-byte boundaries, so an ordinary array's alignment is

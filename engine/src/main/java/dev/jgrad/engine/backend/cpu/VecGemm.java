@@ -73,7 +73,7 @@ final class VecGemm {
     /**
      * Per-thread packing buffers, reused across calls. The B panels start at {@link #B0}, on a vector boundary
      * ({@link Aligned}): the kernel loads NV whole vectors of B per step, and none of them then spans two cache
-     * lines (2–5% at n = 512–2048).
+     * lines (2–7% at n = 512–2048).
      */
     private static final class Buffers {
         final float[] a = new float[MC * KC];

@@ -32,12 +32,25 @@ final class VecAttention {
         return r;
     }
 
-    /** y[yo..] += alpha·x[xo..]. */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    /**
+     * dst[dRow..dRow + n) += Σ_t w[wo + t·ws]·src[so + t·n ..][0..n) for t in [0, count): one row of a small
+     * product, the destination row loaded and stored once per L columns instead of once per term (as count
+     * axpys would: the backward of B=4, H=4, T=512, D=64 on one thread 213 → 141 ms).
+     */
+    static void addWeightedRows(float[] w, int wo, int ws, int count, float[] src, int so, int n, float[] dst, int dRow) {
         int c = 0;
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        for (; c <= n - L; c += L) FloatVector.fromArray(S, x, xo + c).fma(va, FloatVector.fromArray(S, y, yo + c)).intoArray(y, yo + c);
-        for (; c < n; c++) y[yo + c] += alpha * x[xo + c];
+        for (; c <= n - L; c += L) {
+            FloatVector acc = FloatVector.fromArray(S, dst, dRow + c);
+            for (int t = 0; t < count; t++) {
+                acc = FloatVector.fromArray(S, src, so + t * n + c).fma(FloatVector.broadcast(S, w[wo + t * ws]), acc);
+            }
+            acc.intoArray(dst, dRow + c);
+        }
+        for (; c < n; c++) {
+            float acc = dst[dRow + c];
+            for (int t = 0; t < count; t++) acc += w[wo + t * ws] * src[so + t * n + c];
+            dst[dRow + c] = acc;
+        }
     }
 
     private static void scaleRow(float[] y, int yo, int n, float alpha) {
@@ -148,11 +161,8 @@ final class VecAttention {
                         // 202 ms on two threads, 150 with the vector exp here and in the backward
                         VecMath.exp(sc, 0, 1f, -mNew, sc, 0, jEnd - j0);
                         float sum = 0f;
-                        for (int j = j0; j < jEnd; j++) {
-                            float p = sc[j - j0];
-                            sum += p;
-                            if (p != 0f) axpy(p, v, vo + j * dv, acc, r * dv, dv);
-                        }
+                        for (int j = 0; j < jEnd - j0; j++) sum += sc[j];
+                        addWeightedRows(sc, 0, 1, jEnd - j0, v, vo + j0 * dv, dv, acc, r * dv); // acc_r += Σ_j p_j·v_j
                         l[r] = l[r] * alpha + sum;
                         m[r] = mNew;
                     }
@@ -214,7 +224,7 @@ final class VecAttention {
                     for (int i = i0; i < i1; i++) {
                         if (!weightsAndScoreGrads(s, q, qo + i * d, dOut, oo + i * dv, kt, vt, bias, bl, b, h, i, j0, j1,
                                 lse[bh * tq + i], rowDot[bh * tq + i], p, ds)) continue;
-                        for (int j = j0; j < j1; j++) if (ds[j - j0] != 0f) axpy(ds[j - j0], k, ko + j * d, dq, qo + i * d, d);
+                        addWeightedRows(ds, 0, 1, j1 - j0, k, ko + j0 * d, d, dq, qo + i * d); // dq_i += Σ_j ds_j·k_j
                     }
                 }
             }
@@ -222,19 +232,31 @@ final class VecAttention {
         // pass 2: dk and dv, one task per (bh, block of keys)
         int kBlocks = (tk + BC - 1) / BC;
         Parallel.forRange((long) bhCount * kBlocks, 1, (lo, hi) -> {
-            float[] kt = new float[d * BC], vt = new float[dv * BC], p = new float[BC], ds = new float[BC];
+            // weights and score gradients of BR queries × the BC keys, row r at r·BC
+            float[] kt = new float[d * BC], vt = new float[dv * BC], p = new float[BR * BC], ds = new float[BR * BC];
+            float[] pRow = new float[BC], dsRow = new float[BC];
             for (long task = lo; task < hi; task++) {
                 int bh = (int) (task / kBlocks), j0 = (int) (task % kBlocks) * BC, j1 = Math.min(tk, j0 + BC);
                 int b = bh / heads, h = bh % heads, qo = bh * tq * d, ko = bh * tk * d, vo = bh * tk * dv, oo = bh * tq * dv;
                 packTransposed(k, ko, d, j0, j1, kt);
                 packTransposed(v, vo, dv, j0, j1, vt);
                 int iStart = s.causal() ? Math.max(0, j0 - (tk - tq)) : 0; // first query that sees key j0
-                for (int i = iStart; i < tq; i++) {
-                    if (!weightsAndScoreGrads(s, q, qo + i * d, dOut, oo + i * dv, kt, vt, bias, bl, b, h, i, j0, j1,
-                            lse[bh * tq + i], rowDot[bh * tq + i], p, ds)) continue;
-                    for (int j = j0; j < j1; j++) {
-                        if (p[j - j0] != 0f) axpy(p[j - j0], dOut, oo + i * dv, dvOut, vo + j * dv, dv);
-                        if (ds[j - j0] != 0f) axpy(ds[j - j0], q, qo + i * d, dk, ko + j * d, d);
+                for (int i0 = iStart; i0 < tq; i0 += BR) {
+                    int i1 = Math.min(tq, i0 + BR);
+                    for (int i = i0; i < i1; i++) {
+                        int r = (i - i0) * BC;
+                        if (weightsAndScoreGrads(s, q, qo + i * d, dOut, oo + i * dv, kt, vt, bias, bl, b, h, i, j0, j1,
+                                lse[bh * tq + i], rowDot[bh * tq + i], pRow, dsRow)) {
+                            System.arraycopy(pRow, 0, p, r, BC);
+                            System.arraycopy(dsRow, 0, ds, r, BC);
+                        } else { // the query sees no key of this block
+                            java.util.Arrays.fill(p, r, r + BC, 0f);
+                            java.util.Arrays.fill(ds, r, r + BC, 0f);
+                        }
+                    }
+                    for (int j = j0; j < j1; j++) { // dv_j += Σ_i p_ij·dOut_i, dk_j += Σ_i ds_ij·q_i
+                        addWeightedRows(p, j - j0, BC, i1 - i0, dOut, oo + i0 * dv, dv, dvOut, vo + j * dv);
+                        addWeightedRows(ds, j - j0, BC, i1 - i0, q, qo + i0 * d, d, dk, ko + j * d);
                     }
                 }
             }

@@ -30,12 +30,18 @@ final class Aligned {
     /** Floats that make an array humongous under G1 (half a region), or 0 when G1 is not the collector. */
     private static final int HUMONGOUS_FLOATS = humongousFloats();
 
+    /** The most an array is padded to become humongous: 2 MB, half the region of heaps up to 8 GB. */
+    private static final int MAX_PADDED_FLOATS = (2 << 20) / Float.BYTES + 1;
+
     /**
      * A zeroed array that holds n floats from index {@link #FIRST} on, allocated large enough to start on a
-     * region boundary (see the class comment).
+     * region boundary (see the class comment), unless that would take more than 2 MB: with the larger regions
+     * of larger heaps the padding is not worth its memory (one such buffer per thread), and the array is then
+     * an ordinary one.
      */
     static float[] floats(int n) {
-        return new float[Math.max(FIRST + n, HUMONGOUS_FLOATS)];
+        int humongous = HUMONGOUS_FLOATS <= MAX_PADDED_FLOATS ? HUMONGOUS_FLOATS : 0;
+        return new float[Math.max(FIRST + n, humongous)];
     }
 
     static int firstAligned(int baseOffset, int vectorBytes) {

@@ -64,6 +64,7 @@ class AttentionTest {
         try {
             fusedMatchesMath(2, 3, 7, 7, 8, Options.DEFAULT);
             fusedMatchesMath(1, 2, 33, 70, 16, Options.DEFAULT);                          // several key blocks
+            fusedMatchesMath(1, 2, 21, 70, 24, Options.DEFAULT.withCausal(true));         // head dim past whole vectors
             fusedMatchesMath(2, 2, 20, 20, 8, Options.DEFAULT.withCausal(true));
             fusedMatchesMath(1, 2, 5, 70, 8, Options.DEFAULT.withCausal(true));           // decoding: Tq < Tk
             fusedMatchesMath(2, 2, 9, 9, 8, Options.DEFAULT.withMask(keepKeys(2, 9, 9, 6)));

@@ -29,6 +29,7 @@ public final class InfoCommand implements Callable<Integer> {
         m.put("vectorBits", info.vectorBits());
         m.put("floatLanes", info.floatLanes());
         m.put("gemmTile", info.gemmTile());
+        m.put("gemmBlocking", info.gemmBlocking());
         m.put("threads", info.threads());
         m.put("poolMb", info.poolMb());
         m.put("cuda", info.cudaAvailable());
@@ -42,6 +43,7 @@ public final class InfoCommand implements Callable<Integer> {
             System.out.printf("vector       %s%n", info.vectorBits() == 0 ? "scalar (Vector API off)"
                     : info.vectorSpecies() + ", " + info.vectorBits() + "-bit, " + info.floatLanes() + " float lanes");
             System.out.printf("gemm tile    %s%n", info.gemmTile());
+            System.out.printf("gemm blocks  %s%n", info.gemmBlocking());
             System.out.printf("threads      %d%n", info.threads());
             System.out.printf("buffer pool  %s%n", info.poolMb() == 0 ? "off (-Djgrad.pool.mb=0)"
                     : info.poolMb() + " MB for consumed gradient buffers of >= " + StoragePool.MIN_FLOATS + " floats (-Djgrad.pool.mb)");

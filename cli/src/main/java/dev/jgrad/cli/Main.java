@@ -37,7 +37,13 @@ public final class Main implements Runnable {
             if (System.getenv("JGRAD_DEBUG") != null) e.printStackTrace(commandLine.getErr());
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (ExceptionInInitializerError e) { // a bad -Djgrad.* setting, found as a backend class loaded
+            cli.getErr().println("jgrad: " + message(e.getCause() == null ? e : e.getCause()));
+            if (System.getenv("JGRAD_DEBUG") != null) e.printStackTrace(cli.getErr());
+            return 1;
+        }
     }
 
     private static String message(Throwable e) {

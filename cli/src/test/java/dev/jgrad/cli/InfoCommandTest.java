@@ -33,6 +33,9 @@ class InfoCommandTest {
         // 6 rows × 4 vectors with 512-bit vectors (32 registers on AVX-512), 6 × 2 below (16 on AVX2)
         int vectors = bits >= 512 ? 4 : 2;
         assertEquals("6x" + vectors * lanes + " (6 rows x " + vectors + " vectors of " + lanes + " floats)", j.get("gemmTile").asText());
+        // the blocking goes with the L1 size: a shallow block with four A panels, or a deep one with one
+        assertTrue(j.get("gemmBlocking").asText().matches("KC=128, 4 A panels per B panel sweep \\(L1d \\d+ KB, .+\\)"
+                + "|KC=256, 1 A panel per B panel sweep \\(L1d \\d+ KB, .+\\)"), j.get("gemmBlocking").asText());
         assertTrue(j.get("threads").asInt() >= 1);
         assertEquals(dev.jgrad.engine.StoragePool.capacityBytes() >> 20, j.get("poolMb").asLong());
     }

@@ -9,18 +9,18 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * What this process computes with: version, JVM, CPU backend and vector width, threads, the gradient buffer
+ * What this process computes with: version, JVM, CPU backend and vector width, GEMM tile and blocking, threads, the gradient buffer
  * pool ({@link StoragePool}; {@code poolMb} 0 when off), CUDA. This is what
  * {@code jgrad info} prints, and what benchmark results record next to their numbers.
  */
 public record SystemInfo(String jgradVersion, String javaVersion, String javaVendor, String cpuBackend,
-                      String vectorSpecies, int vectorBits, int floatLanes, String gemmTile, int threads, long poolMb,
+                      String vectorSpecies, int vectorBits, int floatLanes, String gemmTile, String gemmBlocking, int threads, long poolMb,
                       boolean cudaAvailable, String cudaReason) {
 
     /** Describes the current process. Creating the CPU backend here makes a missing Vector API fail loudly. */
     public static SystemInfo current() {
         Backend cpu = Backends.cpu();
-        String species = "scalar", tile = "none (naive triple loop)";
+        String species = "scalar", tile = "none (naive triple loop)", blocking = "none";
         int bits = 0, lanes = 1;
         if (cpu.name().equals("cpu-vector")) {
             var s = dev.jgrad.engine.backend.cpu.VectorBackend.species();
@@ -28,9 +28,10 @@ public record SystemInfo(String jgradVersion, String javaVersion, String javaVen
             bits = s.vectorBitSize();
             lanes = s.length();
             tile = dev.jgrad.engine.backend.cpu.VectorBackend.gemmTile();
+            blocking = dev.jgrad.engine.backend.cpu.VectorBackend.gemmBlocking();
         }
         return new SystemInfo(version(), System.getProperty("java.version"), System.getProperty("java.vendor"),
-                cpu.name(), species, bits, lanes, tile, Parallel.threads(), StoragePool.capacityBytes() >> 20, Device.cudaAvailable(), Device.cudaUnavailableReason());
+                cpu.name(), species, bits, lanes, tile, blocking, Parallel.threads(), StoragePool.capacityBytes() >> 20, Device.cudaAvailable(), Device.cudaUnavailableReason());
     }
 
     /** The jgrad version baked in at build time. */

@@ -20,7 +20,7 @@ import java.util.Arrays;
  *       for ic over its rows in MC:
  *         pack A block [MC, KC] into MR-row panels        (stays in L2)
  *         for each group of G MR panels:                  (G×MR×KC floats: stay in L1)
- *           for each NR panel:                            (KC×NR floats: stays in L1 for the group)
+ *           for each NR panel:                            (KC×NR floats: in L1 for the group where it fits)
  *             for each MR panel of the group: micro-kernel → C tile   (MR×NR accumulators in registers)
  *     epilogue (bias, activation) on the finished columns, while they are still in cache
  * </pre>
@@ -53,14 +53,19 @@ final class VecGemm {
     static final int NV = L >= 16 ? 4 : 2;
     static final int NR = NV * L;
     /**
-     * KC·NR·4 bytes of B panel (32 KB with the 6 × 4L tile) and G A panels (G·MR·KC·4 = 12 KB) share L1 (48 KB
-     * here); MC·KC·4 of A block and KC·NC·4 = 512 KB of B block sit in L2. KC = 128 rather than 256: the B panel
-     * of the wider tile then fits L1 (n = 512–2048: +3–6% in interleaved runs, though C is read and written
-     * twice as often).
+     * Whether a B panel of depth 128 (KC·NR·4 = 32 KB with the 6 × 4L tile) and a group of four A panels
+     * (4·MR·KC·4 = 12 KB) fit in L1 together. Where they do (a 48 KB L1d, the Xeon of benchmarks/RESULTS.md), the
+     * group runs its tiles under a B panel held in L1: KC = 128 and G = 4, 3–6% faster than KC = 256 at n =
+     * 512–2048 there, though C is read and written twice as often. Where they do not (32 KB, the EPYC of the
+     * same file), the B panel streams from L2 whatever KC is, and the deeper block halves the passes over C:
+     * KC = 256 with one A panel per sweep, in interleaved runs there n = 2048 87–92 → 103–104 GFLOP/s on one
+     * thread and 171–181 → 198–211 on two, n = 512 and 1024 +2–5%. The A block (MC·KC·4) and the B block
+     * (KC·NC·4) are meant for L2.
      */
-    static final int KC = 128, MC = 80 * MR, NC = 1024;
+    static final boolean PANELS_FIT_L1 = (128 * NR + 4 * MR * 128) * Float.BYTES <= L1Cache.BYTES;
+    static final int KC = PANELS_FIT_L1 ? 128 : 256, MC = 80 * MR, NC = 1024;
     /** A panels per group in {@link #macro}. */
-    static final int G = 4;
+    static final int G = PANELS_FIT_L1 ? 4 : 1;
     /** Where the packed B panels start in their buffer. */
     private static final int B0 = Aligned.FIRST;
 
@@ -306,7 +311,7 @@ final class VecGemm {
      * a column of tiles, MR rows n floats apart at each step, which the hardware prefetcher does not follow: each
      * tile waited for its C from L3 before its first multiply-add. In groups, C is read along MR·G rows as
      * sequential streams. One A panel per B panel sweep (G = 1) left the B panels streaming from L2 at every
-     * tile instead: 3–6% slower at n = 512–2048.
+     * tile instead: 3–6% slower at n = 512–2048 where the group and a B panel fit L1 (see {@link #KC}).
      */
     private static void macro(Gemm g, int co, Buffers buf, int ic, int mc, int jc, int nc, int kc, boolean acc) {
         float[] c = g.c().floats(), a = buf.a, bPack = buf.b, tile = buf.tile;

@@ -55,6 +55,15 @@ public final class VectorBackend extends ScalarBackend {
         return VecGemm.MR + "x" + VecGemm.NR + " (" + VecGemm.MR + " rows x " + VecGemm.NV + " vectors of " + SPECIES.length() + " floats)";
     }
 
+    /**
+     * GEMM's cache blocking and what chose it, e.g. {@code "KC=256, 1 A panel per B panel sweep (L1d 32 KB,
+     * sysfs)"}: the depth of a packed block and how many A panels share one pass over the B panels (see VecGemm).
+     */
+    public static String gemmBlocking() {
+        return "KC=" + VecGemm.KC + ", " + VecGemm.G + " A panel" + (VecGemm.G == 1 ? "" : "s") + " per B panel sweep (L1d "
+                + L1Cache.BYTES / 1024 + " KB, " + L1Cache.SOURCE + ")";
+    }
+
     @Override
     public String name() {
         return "cpu-vector";

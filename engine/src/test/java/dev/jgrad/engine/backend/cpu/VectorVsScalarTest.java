@@ -289,6 +289,16 @@ class VectorVsScalarTest {
         }
     }
 
+    /** The pom runs the gemm tests again with -Djgrad.l1d.kb=1024 and =8: this checks they get both blockings. */
+    @Test
+    void gemmBlockingFollowsTheL1Size() {
+        boolean fits = (128 * VecGemm.NR + 4 * VecGemm.MR * 128) * 4 <= L1Cache.BYTES;
+        assertEquals(fits ? 128 : 256, VecGemm.KC);
+        assertEquals(fits ? 4 : 1, VecGemm.G);
+        String kb = System.getProperty("jgrad.l1d.kb");
+        if (kb != null) assertEquals(Integer.parseInt(kb) >= 64 ? 128 : 256, VecGemm.KC, "jgrad.l1d.kb=" + kb);
+    }
+
     @Test
     void gemmAllShapesTransposesBatchesAndEpilogues() {
         int[] dims = {1, 7, 8, 9, 31, 33};

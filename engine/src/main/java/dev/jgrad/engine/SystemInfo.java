@@ -9,13 +9,13 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * What this process computes with: version, JVM, CPU backend and vector width, GEMM tile and blocking, threads, the gradient buffer
- * pool ({@link StoragePool}; {@code poolMb} 0 when off), CUDA. This is what
+ * What this process computes with: version, JVM, CPU backend and vector width, GEMM tile and blocking, threads,
+ * the gradient buffer pool ({@link StoragePool}; {@code poolMb} 0 when off), CUDA. This is what
  * {@code jgrad info} prints, and what benchmark results record next to their numbers.
  */
 public record SystemInfo(String jgradVersion, String javaVersion, String javaVendor, String cpuBackend,
-                      String vectorSpecies, int vectorBits, int floatLanes, String gemmTile, String gemmBlocking, int threads, long poolMb,
-                      boolean cudaAvailable, String cudaReason) {
+                      String vectorSpecies, int vectorBits, int floatLanes, String gemmTile, String gemmBlocking,
+                      int threads, long poolMb, boolean cudaAvailable, String cudaReason) {
 
     /** Describes the current process. Creating the CPU backend here makes a missing Vector API fail loudly. */
     public static SystemInfo current() {

@@ -50,7 +50,7 @@ final class L1Cache {
     /** The level-1 data cache's size from sysfs ("48K"), or null where there is none to read (not Linux, a container). */
     private static Integer fromSysfs() {
         try (var dirs = Files.list(SYSFS)) {
-            for (Path dir : (Iterable<Path>) dirs.filter(p -> p.getFileName().toString().startsWith("index"))::iterator) {
+            for (Path dir : dirs.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
                 if (read(dir, "level").equals("1") && read(dir, "type").equals("Data")) return parseSize(read(dir, "size"));
             }
         } catch (IOException | RuntimeException e) {

@@ -58,8 +58,8 @@ final class VecGemm {
      * group runs its tiles under a B panel held in L1: KC = 128 and G = 4, 3–6% faster than KC = 256 at n =
      * 512–2048 there, though C is read and written twice as often. Where they do not (32 KB, the EPYC of the
      * same file), the B panel streams from L2 whatever KC is, and the deeper block halves the passes over C:
-     * KC = 256 with one A panel per sweep, in interleaved runs there n = 2048 87–92 → 103–104 GFLOP/s on one
-     * thread and 171–181 → 198–211 on two, n = 512 and 1024 +2–5%. The A block (MC·KC·4) and the B block
+     * KC = 256 with one A panel per sweep, in interleaved runs there n = 2048 87–92 → 102–104 GFLOP/s on one
+     * thread and 171–183 → 198–211 on two, n = 512 and 1024 +2–5%. The A block (MC·KC·4) and the B block
      * (KC·NC·4) are meant for L2.
      */
     static final boolean PANELS_FIT_L1 = (128 * NR + 4 * MR * 128) * Float.BYTES <= L1Cache.BYTES;

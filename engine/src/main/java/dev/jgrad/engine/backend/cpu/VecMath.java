@@ -174,19 +174,34 @@ final class VecMath {
     }
 
     /**
-     * The sum of a vector's lanes, stored by the caller in {@code lanes} (L floats, overwritten), in one fixed
-     * order: halve the lanes, adding lane i + h to lane i, until one is left (a butterfly of lane-wise adds).
+     * The sum of a vector's lanes, stored by the caller in {@code lanes} (L floats; overwritten for widths other
+     * than 4, 8 and 16 lanes), in one fixed order: halve the lanes, adding lane i + h to lane i, until one is left
+     * (a butterfly of lane-wise adds).
      *
      * <p>Why not {@code reduceLanes(ADD)}: its order is unspecified, and in practice the interpreter (lanes in
      * sequence) and the C2 intrinsic (a tree) round differently. A training step would then give bits that
      * depend on how warm the JIT is, and a resumed run would not equal an uninterrupted one. Why an array and
      * not the vector: a loop's accumulator passed to a call that C2 leaves out of line is boxed in every
-     * iteration of the loop (JDK 17 boxes the loop's phi), not once.
+     * iteration of the loop (JDK 17 boxes the loop's phi), not once. Why scalars: C2 sees through a vector
+     * stored into an array and loaded back, so adding the lanes with shuffles of the reloaded vector boxed
+     * LayerNorm's accumulator again (JFR allocation samples of the W2 step). Why written out: the loop over the
+     * array wrote each level back and read it again, a chain of stores and loads; with the lanes read once into
+     * registers LayerNorm (two sums per row) ran 15–25% faster at 4096×768 and 20–25% with its rows in L2, on
+     * the EPYC of benchmarks/RESULTS.md.
      */
     static float sumLanes(float[] lanes) {
-        for (int h = L / 2; h >= 1; h /= 2) {
-            for (int i = 0; i < h; i++) lanes[i] += lanes[i + h];
-        }
-        return lanes[0];
+        float[] l = lanes;
+        return switch (L) { // the butterfly written out: its additions, in its order, with the lanes in registers
+            case 4 -> (l[0] + l[2]) + (l[1] + l[3]);
+            case 8 -> ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+            case 16 -> (((l[0] + l[8]) + (l[4] + l[12])) + ((l[2] + l[10]) + (l[6] + l[14])))
+                    + (((l[1] + l[9]) + (l[5] + l[13])) + ((l[3] + l[11]) + (l[7] + l[15])));
+            default -> {
+                for (int h = L / 2; h >= 1; h /= 2) {
+                    for (int i = 0; i < h; i++) l[i] += l[i + h];
+                }
+                yield l[0];
+            }
+        };
     }
 }

@@ -27,8 +27,23 @@ final class VecRows {
      * max is found alone, and its first pass finishes a row of zeros. 4096×1024 in interleaved runs, 1 / 2
      * threads: a pass each for max, exponentials, sum and normalizing ran at 9.4–10.3 / 19.1–19.8 GB/s on JDK 17
      * and 12.7–12.9 / 25.0–25.4 on JDK 25; pipelined, 15.7–16.2 / 29.0–29.4 and 17.2 / 35.8; with fewer
-     * instructions in the loop (see there), 15.8–17.8 / 33.4–35.1 and 18.4–20.1 / 37.0–38.8.
+     * instructions in the loop (see there), 15.8–17.8 / 33.4–35.1 and 18.4–20.1 / 37.0–38.8 (on the Xeon of
+     * benchmarks/RESULTS.md).
+     *
+     * <p>Rows of at least {@link #SKEW_MIN_COLS} floats run as two calls, each taking the exponentials of one
+     * half of the row (and the next row's max over that half) while it finishes the other half of the previous
+     * row. Large input and output arrays both start on a G1 region, so elements of the same index share their
+     * low 12 address bits, and with every stream at the same column the loads waited on pending stores that
+     * matched them in those bits (in a harness, the output shifted by 2 KB ran 25–30% faster). With the
+     * finishing stream half a row away, 4096×1024 in interleaved runs on the EPYC: one thread 11.3–13.7 →
+     * 13.0–14.8 GB/s, two 24.4–26.0 → 27.4–29.3.
      */
+    /**
+     * Rows at least this long are split in two (see {@link #softmax}); for 128-float rows the second call cost
+     * more than it saved (8192×128 on two threads: −10–17%).
+     */
+    private static final int SKEW_MIN_COLS = 32 * L;
+
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] idle = new float[cols];
@@ -36,9 +51,14 @@ final class VecRows {
             int f = 0;
             float mul = 0f, add = 0f;
             float max = VecReduce.maxRow(x, (int) lo * cols, cols);
+            // long rows in two halves, the finishing stream half a row away from the others (see above)
+            int h = cols >= SKEW_MIN_COLS ? cols / 2 / L * L : cols, g = cols - h;
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row reads its own max again
-                float nextMax = VecMath.expRowPipelined(x, base, max, out, base, cols, next, fin, f, finSrc, mul, add);
+                float nextMax = VecMath.expRowPipelined(x, base, max, out, base, h, next, fin, f + g, finSrc, mul, add);
+                if (g > 0) {
+                    nextMax = Math.max(nextMax, VecMath.expRowPipelined(x, base + h, max, out, base + h, g, next + h, fin, f, finSrc, mul, add));
+                }
                 float sum = VecReduce.sumRow(out, base, cols);
                 fin = out;
                 f = base;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The size of one core's L1 data cache, which decides GEMM's blocking ({@link VecGemm#KC}). Taken from
+ * The size of one core's L1 data cache, which decides GEMM's blocking ({@link VecGemm#PANELS_FIT_L1}). Taken from
  * {@code -Djgrad.l1d.kb=N} when given, else from Linux's sysfs (the level-1 data cache of cpu0), else 32 KB:
  * the smallest L1d of current x86 server cores, so blocks sized from the default never assume a cache that is
  * not there. {@code jgrad info} prints the size and where it came from.

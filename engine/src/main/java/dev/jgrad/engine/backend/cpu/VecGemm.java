@@ -311,7 +311,7 @@ final class VecGemm {
      * a column of tiles, MR rows n floats apart at each step, which the hardware prefetcher does not follow: each
      * tile waited for its C from L3 before its first multiply-add. In groups, C is read along MR·G rows as
      * sequential streams. One A panel per B panel sweep (G = 1) left the B panels streaming from L2 at every
-     * tile instead: 3–6% slower at n = 512–2048 where the group and a B panel fit L1 (see {@link #KC}).
+     * tile instead: 3–6% slower at n = 512–2048 where the group and a B panel fit L1 (see {@link #PANELS_FIT_L1}).
      */
     private static void macro(Gemm g, int co, Buffers buf, int ic, int mc, int jc, int nc, int kc, boolean acc) {
         float[] c = g.c().floats(), a = buf.a, bPack = buf.b, tile = buf.tile;

@@ -21,6 +21,12 @@ final class VecRows {
     }
 
     /**
+     * Rows at least this long are split in two (see {@link #softmax}); for 128-float rows the second call cost
+     * more than it saved (8192×128 on two threads: −10–17%).
+     */
+    private static final int SKEW_MIN_COLS = 32 * L;
+
+    /**
      * Softmax or log-softmax of each row, pipelined over each thread's rows: the pass over row r computes its
      * exponentials, finishes row r − 1 (softmax: times 1/sum; log-softmax: x − max − log sum) and finds the max
      * of row r + 1 ({@link VecMath#expRowPipelined}); row r's sum follows, over the row in L1. A chunk's first
@@ -38,12 +44,6 @@ final class VecRows {
      * finishing stream half a row away, 4096×1024 in interleaved runs on the EPYC: one thread 11.3–13.7 →
      * 13.0–14.8 GB/s, two 24.4–26.0 → 27.4–29.3.
      */
-    /**
-     * Rows at least this long are split in two (see {@link #softmax}); for 128-float rows the second call cost
-     * more than it saved (8192×128 on two threads: −10–17%).
-     */
-    private static final int SKEW_MIN_COLS = 32 * L;
-
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] idle = new float[cols];

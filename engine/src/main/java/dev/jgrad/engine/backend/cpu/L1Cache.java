@@ -24,17 +24,9 @@ final class L1Cache {
 
     static {
         String property = System.getProperty("jgrad.l1d.kb");
-        Integer sysfs = property == null ? fromSysfs() : null;
-        if (property != null) {
-            BYTES = parseKb(property) * 1024;
-            SOURCE = "-Djgrad.l1d.kb";
-        } else if (sysfs != null) {
-            BYTES = sysfs;
-            SOURCE = "sysfs";
-        } else {
-            BYTES = DEFAULT_KB * 1024;
-            SOURCE = "default, sysfs unreadable";
-        }
+        Integer sysfs = fromSysfs();
+        BYTES = property != null ? parseKb(property) * 1024 : sysfs != null ? sysfs : DEFAULT_KB * 1024;
+        SOURCE = property != null ? "-Djgrad.l1d.kb" : sysfs != null ? "sysfs" : "default, sysfs unreadable";
     }
 
     private static int parseKb(String value) {

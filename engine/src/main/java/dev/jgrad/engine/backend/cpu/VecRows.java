@@ -27,14 +27,20 @@ final class VecRows {
     private static final int SKEW_MIN_COLS = 32 * L;
 
     /**
+     * Rows a thread's softmax touches while it finishes two rows behind (see {@link #softmax}): x's rows r and
+     * r + 1, and the output's rows r, r − 1 and r − 2.
+     */
+    private static final int LAGGED_ROWS = 5;
+
+    /**
      * Softmax or log-softmax of each row, pipelined over each thread's rows: the pass over row r computes its
-     * exponentials, finishes row r − 1 (softmax: times 1/sum; log-softmax: x − max − log sum) and finds the max
-     * of row r + 1 ({@link VecMath#expRowPipelined}); row r's sum follows, over the row in L1. A chunk's first
-     * max is found alone, and its first pass finishes a row of zeros. 4096×1024 in interleaved runs, 1 / 2
-     * threads: a pass each for max, exponentials, sum and normalizing ran at 9.4–10.3 / 19.1–19.8 GB/s on JDK 17
-     * and 12.7–12.9 / 25.0–25.4 on JDK 25; pipelined, 15.7–16.2 / 29.0–29.4 and 17.2 / 35.8; with fewer
-     * instructions in the loop (see there), 15.8–17.8 / 33.4–35.1 and 18.4–20.1 / 37.0–38.8 (on the Xeon of
-     * benchmarks/RESULTS.md).
+     * exponentials, finishes an earlier row (r − 1, or r − 2: see below; softmax: times 1/sum; log-softmax:
+     * x − max − log sum) and finds the max of row r + 1 ({@link VecMath#expRowPipelined}); row r's sum follows,
+     * over the row in L1. A chunk's first max is found alone, and its first passes finish a row of zeros.
+     * 4096×1024 in interleaved runs, 1 / 2 threads: a pass each for max, exponentials, sum and normalizing ran
+     * at 9.4–10.3 / 19.1–19.8 GB/s on JDK 17 and 12.7–12.9 / 25.0–25.4 on JDK 25; pipelined, 15.7–16.2 /
+     * 29.0–29.4 and 17.2 / 35.8; with fewer instructions in the loop (see there), 15.8–17.8 / 33.4–35.1 and
+     * 18.4–20.1 / 37.0–38.8 (on the Xeon of benchmarks/RESULTS.md).
      *
      * <p>Rows of at least {@link #SKEW_MIN_COLS} floats run as two calls, each taking the exponentials of one
      * half of the row (and the next row's max over that half) while it finishes the other half of the previous
@@ -43,33 +49,49 @@ final class VecRows {
      * matched them in those bits (in a harness, the output shifted by 2 KB ran 25–30% faster). With the
      * finishing stream half a row away, 4096×1024 in interleaved runs on the EPYC: one thread 11.3–13.7 →
      * 13.0–14.8 GB/s, two 24.4–26.0 → 27.4–29.3.
+     *
+     * <p>Those long rows are also finished two rows behind (row r's pass finishes row r − 2) where
+     * {@link #LAGGED_ROWS} of them fit in L1. The previous row's output lines were written by the pass just
+     * before, from L3 or memory, and on the EPYC the finishing loads and stores waited on those stores; a row
+     * later they have landed. Interleaved runs of the bench on one thread: 4096×1024 13.3–13.8 → 14.6–15.4 GB/s,
+     * 4096×768 and 8192×512 +5–40%, rows in L2 unchanged; 2048×2048, whose five rows do not fit, was 5% slower
+     * with the lag and keeps lag 1.
      */
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] idle = new float[cols];
-            float[] fin = idle, finSrc = idle;
-            int f = 0;
-            float mul = 0f, add = 0f;
-            float max = VecReduce.maxRow(x, (int) lo * cols, cols);
             // long rows in two halves, the finishing stream half a row away from the others (see above)
             int h = cols >= SKEW_MIN_COLS ? cols / 2 / L * L : cols, g = cols - h;
+            // rows waiting for their finishing pass, which row r's pass gives to row r − lag (see above)
+            int lag = g > 0 && (long) LAGGED_ROWS * cols * Float.BYTES <= L1Cache.BYTES ? 2 : 1;
+            int[] waiting = new int[lag];
+            float[] mul = new float[lag], add = new float[lag];
+            java.util.Arrays.fill(waiting, -1);
+            float max = VecReduce.maxRow(x, (int) lo * cols, cols);
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row reads its own max again
-                float nextMax = VecMath.expRowPipelined(x, base, max, out, base, h, next, fin, f + g, finSrc, mul, add);
+                int slot = (int) ((r - lo) % lag), prev = waiting[slot]; // prev = r − lag, or −1 in a chunk's first rows
+                // log-softmax's exponentials were only needed for their sum: its output is finished from x
+                float[] fin = prev >= 0 ? out : idle, finSrc = prev < 0 ? idle : log ? x : out;
+                int f = prev >= 0 ? prev * cols : 0;
+                float nextMax = VecMath.expRowPipelined(x, base, max, out, base, h, next, fin, f + g, finSrc, mul[slot], add[slot]);
                 if (g > 0) {
-                    nextMax = Math.max(nextMax, VecMath.expRowPipelined(x, base + h, max, out, base + h, g, next + h, fin, f, finSrc, mul, add));
+                    nextMax = Math.max(nextMax, VecMath.expRowPipelined(x, base + h, max, out, base + h, g, next + h, fin, f, finSrc, mul[slot], add[slot]));
                 }
                 float sum = VecReduce.sumRow(out, base, cols);
-                fin = out;
-                f = base;
-                finSrc = log ? x : out; // log-softmax only needed the exponentials' sum: out was scratch
-                mul = log ? 1f : 1f / sum;
-                add = log ? -(max + (float) Math.log(sum)) : 0f;
+                waiting[slot] = r;
+                mul[slot] = log ? 1f : 1f / sum;
+                add[slot] = log ? -(max + (float) Math.log(sum)) : 0f;
                 max = nextMax;
             }
-            int c = 0;
-            for (; c <= cols - L; c += L) FloatVector.fromArray(S, finSrc, f + c).fma(mul, add).intoArray(fin, f + c);
-            for (; c < cols; c++) fin[f + c] = Math.fma(finSrc[f + c], mul, add);
+            for (int slot = 0; slot < lag; slot++) { // the chunk's last rows
+                int prev = waiting[slot];
+                if (prev < 0) continue;
+                float[] finSrc = log ? x : out;
+                int f = prev * cols, c = 0;
+                for (; c <= cols - L; c += L) FloatVector.fromArray(S, finSrc, f + c).fma(mul[slot], add[slot]).intoArray(out, f + c);
+                for (; c < cols; c++) out[f + c] = Math.fma(finSrc[f + c], mul[slot], add[slot]);
+            }
         });
     }
 

@@ -30,6 +30,7 @@ public final class InfoCommand implements Callable<Integer> {
         m.put("floatLanes", info.floatLanes());
         m.put("gemmTile", info.gemmTile());
         m.put("gemmBlocking", info.gemmBlocking());
+        m.put("caches", info.caches());
         m.put("threads", info.threads());
         m.put("poolMb", info.poolMb());
         m.put("cuda", info.cudaAvailable());
@@ -44,6 +45,7 @@ public final class InfoCommand implements Callable<Integer> {
                     : info.vectorSpecies() + ", " + info.vectorBits() + "-bit, " + info.floatLanes() + " float lanes");
             System.out.printf("gemm tile    %s%n", info.gemmTile());
             System.out.printf("gemm blocks  %s%n", info.gemmBlocking());
+            System.out.printf("caches       %s%n", info.caches());
             System.out.printf("threads      %d%n", info.threads());
             System.out.printf("buffer pool  %s%n", info.poolMb() == 0 ? "off (-Djgrad.pool.mb=0)"
                     : info.poolMb() + " MB for consumed gradient buffers of >= " + StoragePool.MIN_FLOATS + " floats (-Djgrad.pool.mb)");

@@ -36,6 +36,7 @@ class InfoCommandTest {
         // the blocking goes with the L1 size: a shallow block with four A panels, or a deep one with one
         assertTrue(j.get("gemmBlocking").asText().matches("KC=128, 4 A panels per B panel sweep \\(L1d \\d+ KB, .+\\)"
                 + "|KC=256, 1 A panel per B panel sweep \\(L1d \\d+ KB, .+\\)"), j.get("gemmBlocking").asText());
+        assertTrue(j.get("caches").asText().matches("L1d \\d+ KB \\(.+\\), L3 \\d+ MB \\(.+\\)"), j.get("caches").asText());
         assertTrue(j.get("threads").asInt() >= 1);
         assertEquals(dev.jgrad.engine.StoragePool.capacityBytes() >> 20, j.get("poolMb").asLong());
     }

@@ -62,7 +62,7 @@ final class VecGemm {
      * thread and 171–183 → 198–211 on two, n = 512 and 1024 +2–5%. The A block (MC·KC·4) and the B block
      * (KC·NC·4) are meant for L2.
      */
-    static final boolean PANELS_FIT_L1 = (128 * NR + 4 * MR * 128) * Float.BYTES <= L1Cache.BYTES;
+    static final boolean PANELS_FIT_L1 = (128 * NR + 4 * MR * 128) * Float.BYTES <= Caches.L1D_BYTES;
     static final int KC = PANELS_FIT_L1 ? 128 : 256, MC = 80 * MR, NC = 1024;
     /** A panels per group in {@link #macro}. */
     static final int G = PANELS_FIT_L1 ? 4 : 1;

@@ -63,7 +63,7 @@ final class VecRows {
             // long rows in two halves, the finishing stream half a row away from the others (see above)
             int h = cols >= SKEW_MIN_COLS ? cols / 2 / L * L : cols, g = cols - h;
             // rows waiting for their finishing pass, which row r's pass gives to row r − lag (see above)
-            int lag = g > 0 && (long) LAGGED_ROWS * cols * Float.BYTES <= L1Cache.BYTES ? 2 : 1;
+            int lag = g > 0 && (long) LAGGED_ROWS * cols * Float.BYTES <= Caches.L1D_BYTES ? 2 : 1;
             int[] waiting = new int[lag];
             float[] mul = new float[lag], add = new float[lag];
             java.util.Arrays.fill(waiting, -1);
@@ -155,19 +155,38 @@ final class VecRows {
     }
 
     /**
-     * LayerNorm of each row, pipelined like {@link #softmax}: the pass that normalizes row r also sums row r + 1,
-     * so the loads of the next row (from L3 or memory) overlap this row's arithmetic instead of being a pass the
-     * core waits through. The variance is the two-pass Σ (x − mean)² over the row, by then in L1. 4096×768 in
-     * interleaved runs, 1 / 2 threads: 17.7–17.9 / 34.7–37.4 GB/s → 23.2–23.4 / 44.4–44.7 on JDK 17, 20.6–21.2 /
-     * 40.1–42.0 → 25.1–26.4 / 50.7–51.9 on JDK 25 (a 16 MB copy runs at ~27 GB/s on one core here).
+     * LayerNorm of each row, in one of two forms that give the same bits: pipelined where the rows in and out
+     * take at most half the L3 ({@link Caches#L3_BYTES}), streamed where they take more (see the method below).
      */
     static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
                           float[] out, float[] mean, float[] rstd) {
+        boolean streamed = 2L * rows * cols * Float.BYTES > Caches.L3_BYTES / 2;
+        layerNorm(x, w, b, rows, cols, eps, out, mean, rstd, streamed);
+    }
+
+    /**
+     * LayerNorm of each row. Pipelined like {@link #softmax}: the pass that normalizes row r also sums row r + 1,
+     * so the loads of the next row (from L3) overlap this row's arithmetic instead of being a pass the core waits
+     * through. The variance is the two-pass Σ (x − mean)² over the row, by then in L1. 4096×768 in interleaved
+     * runs, 1 / 2 threads: 17.7–17.9 / 34.7–37.4 GB/s → 23.2–23.4 / 44.4–44.7 on JDK 17, 20.6–21.2 / 40.1–42.0 →
+     * 25.1–26.4 / 50.7–51.9 on JDK 25 (on the Xeon of benchmarks/RESULTS.md, whose L3 held the rows).
+     *
+     * <p>Streamed, each row is summed by a tight pass of its own before its variance and normalizing passes. Where
+     * the rows come from memory, that pass keeps many more of the row's loads in flight than the normalizing loop,
+     * where each load of the next row comes with the current row's loads, arithmetic and store, and so waited on
+     * memory's latency: on the EPYC of benchmarks/RESULTS.md (32 MB of L3, shared), 4096×768 (25 MB in and out)
+     * ran at 20–23 / 42–48 GB/s pipelined and 23–28 / 54–55 streamed in interleaved runs of the bench, while at
+     * 1024×768 and 256×768 the pipelined form was 10–30% faster, and at 3072×768 they were within 15% either way.
+     * Both forms sum a row in the same order, so their bits are the same.
+     */
+    static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
+                          float[] out, float[] mean, float[] rstd, boolean streamed) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] lanes = new float[L];
             float sum = rowSum(x, (int) lo * cols, cols, lanes);
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row sums itself again
+                if (streamed && r > lo) sum = rowSum(x, base, cols, lanes); // the chunk's first row was summed above
                 float m = sum / cols;
                 // two-pass variance: Σ (x − m)², numerically safer than E[x²] − m²; four FMA chains, since one ran
                 // at the FMA's latency and was the slowest of the three passes
@@ -192,7 +211,7 @@ final class VecRows {
                 FloatVector nextSum = FloatVector.zero(S);
                 c = 0;
                 for (; c <= cols - L; c += L) {
-                    nextSum = nextSum.add(FloatVector.fromArray(S, x, next + c));
+                    if (!streamed) nextSum = nextSum.add(FloatVector.fromArray(S, x, next + c)); // loop-invariant: no cost measured
                     FloatVector n = FloatVector.fromArray(S, x, base + c).sub(m).mul(s);
                     if (w != null) n = n.mul(FloatVector.fromArray(S, w, c));
                     if (b != null) n = n.add(FloatVector.fromArray(S, b, c));
@@ -201,7 +220,7 @@ final class VecRows {
                 nextSum.intoArray(lanes, 0);
                 sum = VecMath.sumLanes(lanes);
                 for (; c < cols; c++) {
-                    sum += x[next + c];
+                    if (!streamed) sum += x[next + c];
                     float n = (x[base + c] - m) * s;
                     if (w != null) n *= w[c];
                     if (b != null) n += b[c];

@@ -61,7 +61,16 @@ public final class VectorBackend extends ScalarBackend {
      */
     public static String gemmBlocking() {
         return "KC=" + VecGemm.KC + ", " + VecGemm.G + " A panel" + (VecGemm.G == 1 ? "" : "s") + " per B panel sweep (L1d "
-                + L1Cache.BYTES / 1024 + " KB, " + L1Cache.SOURCE + ")";
+                + Caches.L1D_BYTES / 1024 + " KB, " + Caches.L1D_SOURCE + ")";
+    }
+
+    /**
+     * The cache sizes the kernels choose by and where each came from, e.g. {@code "L1d 32 KB (sysfs), L3 32 MB
+     * (sysfs)"}: GEMM's blocking and softmax's finishing lag follow the L1d, LayerNorm's form the L3 (see Caches).
+     */
+    public static String caches() {
+        return "L1d " + Caches.L1D_BYTES / 1024 + " KB (" + Caches.L1D_SOURCE + "), L3 " + (Caches.L3_BYTES >> 20) + " MB ("
+                + Caches.L3_SOURCE + ")";
     }
 
     @Override

@@ -276,6 +276,22 @@ class VectorVsScalarTest {
         assertArrayEquals(ln[0], ln[1]);
     }
 
+    /** LayerNorm's two forms (pipelined for rows in cache, streamed for rows from memory) sum in the same order. */
+    @Test
+    void layerNormStreamedAndPipelinedGiveTheSameBits() {
+        for (int cols : SIZES) {
+            int rows = 67;
+            float[] x = random(rows * cols, cols + 5, -3f, 5f), w = random(cols, 11, 0.5f, 1.5f), b = random(cols, 12, -1f, 1f);
+            float[][] out = new float[2][rows * cols], mean = new float[2][rows], rstd = new float[2][rows];
+            for (int form = 0; form < 2; form++) {
+                VecRows.layerNorm(x, w, b, rows, cols, 1e-5f, out[form], mean[form], rstd[form], form == 1);
+            }
+            assertArrayEquals(out[0], out[1], "cols=" + cols);
+            assertArrayEquals(mean[0], mean[1], "cols=" + cols);
+            assertArrayEquals(rstd[0], rstd[1], "cols=" + cols);
+        }
+    }
+
     @Test
     void layerNormForwardBackwardWithAndWithoutAffine() {
         // 67 rows: threads take chunks of several rows, through which the forward pass carries the next row's sum

@@ -33,6 +33,15 @@ final class VecRows {
     private static final int LAGGED_ROWS = 5;
 
     /**
+     * Whether a row kernel's rows in and out take more than half the L3 ({@link Caches#L3_BYTES}), which the
+     * cores share (in a VM, with other tenants too), so that they come from memory rather than from L3. The row
+     * kernels' streamed forms pay off there (4096×768 and 4096×1024 on the EPYC's 32 MB) and cost in cache.
+     */
+    static boolean fromMemory(int rows, int cols) {
+        return 2L * rows * cols * Float.BYTES > Caches.L3_BYTES / 2;
+    }
+
+    /**
      * Softmax or log-softmax of each row, pipelined over each thread's rows: the pass over row r computes its
      * exponentials, finishes an earlier row (r − 1, or r − 2: see below; softmax: times 1/sum; log-softmax:
      * x − max − log sum) and finds the max of row r + 1 ({@link VecMath#expRowPipelined}); row r's sum follows,
@@ -56,8 +65,20 @@ final class VecRows {
      * later they have landed. Interleaved runs of the bench on one thread: 4096×1024 13.3–13.8 → 14.6–15.4 GB/s,
      * 4096×768 and 8192×512 +5–40%, rows in L2 unchanged; 2048×2048, whose five rows do not fit, was 5% slower
      * with the lag and keeps lag 1.
+     *
+     * <p>Where the rows come from memory ({@link #fromMemory}), each row's max is found by a tight pass of its own
+     * just before its exponentials, as LayerNorm's sum is ({@link #layerNorm}): 4096×1024 on one thread 13.0–16.2
+     * → 14.5–16.6 GB/s in seven interleaved pairs of bench runs (five faster), two threads within noise; but
+     * 20–30% slower with the rows in cache (a harness at 256 and 1024 rows). The pipelined loop then reads the
+     * row itself again in place of the next one (in L1; its max is not used), so the two forms run the same code
+     * and give the same bits.
      */
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
+        softmax(log, x, rows, cols, out, fromMemory(rows, cols));
+    }
+
+    /** {@link #softmax}, pipelined or (streamed) taking each row's max by a pass of its own. */
+    static void softmax(boolean log, float[] x, int rows, int cols, float[] out, boolean streamed) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] idle = new float[cols];
             // long rows in two halves, the finishing stream half a row away from the others (see above)
@@ -69,7 +90,8 @@ final class VecRows {
             java.util.Arrays.fill(waiting, -1);
             float max = VecReduce.maxRow(x, (int) lo * cols, cols);
             for (int r = (int) lo; r < hi; r++) {
-                int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row reads its own max again
+                int base = r * cols, next = r + 1 < hi && !streamed ? base + cols : base; // else its own max again
+                if (streamed && r > lo) max = VecReduce.maxRow(x, base, cols); // a chunk's first row had its max above
                 int slot = (int) ((r - lo) % lag), prev = waiting[slot]; // prev = r − lag, or −1 in a chunk's first rows
                 // log-softmax's exponentials were only needed for their sum: its output is finished from x
                 float[] fin = prev >= 0 ? out : idle, finSrc = prev < 0 ? idle : log ? x : out;
@@ -155,13 +177,12 @@ final class VecRows {
     }
 
     /**
-     * LayerNorm of each row, in one of two forms that give the same bits: pipelined where the rows in and out
-     * take at most half the L3 ({@link Caches#L3_BYTES}), streamed where they take more (see the method below).
+     * LayerNorm of each row, in one of two forms that give the same bits: pipelined, or streamed where the rows
+     * come from memory ({@link #fromMemory}; see the method below).
      */
     static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
                           float[] out, float[] mean, float[] rstd) {
-        boolean streamed = 2L * rows * cols * Float.BYTES > Caches.L3_BYTES / 2;
-        layerNorm(x, w, b, rows, cols, eps, out, mean, rstd, streamed);
+        layerNorm(x, w, b, rows, cols, eps, out, mean, rstd, fromMemory(rows, cols));
     }
 
     /**

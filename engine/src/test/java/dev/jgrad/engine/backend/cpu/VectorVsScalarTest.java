@@ -221,21 +221,7 @@ class VectorVsScalarTest {
         for (boolean log : new boolean[] {false, true}) {
             for (int cols : new int[] {1, 9, 33, 1000}) {
                 int rows = 67;
-                float[] x = random(rows * cols, 3 * cols + 1, -30f, 30f);
-                for (int i = 0; i < x.length; i += 3) x[i] = Float.NEGATIVE_INFINITY;
-                java.util.Arrays.fill(x, 5 * cols, 6 * cols, Float.NEGATIVE_INFINITY);
-                x[20 * cols + cols / 2] = Float.NaN;                        // positive NaN (0x7fc00000)
-                x[30 * cols + cols / 4] = Float.intBitsToFloat(0xffc00000); // negative NaN, as x86 makes from 0/0
-                x[41 * cols + cols / 3] = Float.POSITIVE_INFINITY;
-                x[cols - 1] = Float.NaN;                                     // in the first row of the call
-                // all-negative rows spanning more than exp's range, so a wrong max overflows: the vector kernel
-                // takes the max on the floats' bits, where negative floats order in reverse
-                for (int row = 50; row <= 52; row++) {
-                    for (int c = 0; c < cols; c++) x[row * cols + c] = -1f - 150f * ((c * 7919 + row) % 101) / 100f;
-                }
-                x[51 * cols + cols / 2] = -0f;
-                x[52 * cols + cols / 3] = -0f;
-                x[52 * cols + cols - 1] = 0f;
+                float[] x = awkwardRows(rows, cols);
                 Storage e = Storage.allocate(DType.FLOAT32, rows * cols), v = Storage.allocate(DType.FLOAT32, rows * cols);
                 ref.softmax(log, st(x), rows, cols, e);
                 vec.softmax(log, st(x), rows, cols, v);
@@ -243,6 +229,43 @@ class VectorVsScalarTest {
                 for (int row : new int[] {0, 20, 30}) {
                     for (int c = 0; c < cols; c++) assertTrue(Float.isNaN(v.floats()[row * cols + c]), "a NaN makes its row NaN");
                 }
+            }
+        }
+    }
+
+    /**
+     * 67 rows for softmax: masked entries (−inf) in every row and a fully masked row 5, NaN of either sign in rows
+     * 0, 20 and 30, +inf in row 41, and all-negative rows 50–52 spanning more than exp's range (with −0 and +0).
+     */
+    private static float[] awkwardRows(int rows, int cols) {
+        float[] x = random(rows * cols, 3 * cols + 1, -30f, 30f);
+        for (int i = 0; i < x.length; i += 3) x[i] = Float.NEGATIVE_INFINITY;
+        java.util.Arrays.fill(x, 5 * cols, 6 * cols, Float.NEGATIVE_INFINITY);
+        x[20 * cols + cols / 2] = Float.NaN;                        // positive NaN (0x7fc00000)
+        x[30 * cols + cols / 4] = Float.intBitsToFloat(0xffc00000); // negative NaN, as x86 makes from 0/0
+        x[41 * cols + cols / 3] = Float.POSITIVE_INFINITY;
+        x[cols - 1] = Float.NaN;                                     // in the first row of the call
+        // all-negative rows spanning more than exp's range, so a wrong max overflows: the vector kernel takes the
+        // max on the floats' bits, where negative floats order in reverse
+        for (int row = 50; row <= 52; row++) {
+            for (int c = 0; c < cols; c++) x[row * cols + c] = -1f - 150f * ((c * 7919 + row) % 101) / 100f;
+        }
+        x[51 * cols + cols / 2] = -0f;
+        x[52 * cols + cols / 3] = -0f;
+        x[52 * cols + cols - 1] = 0f;
+        return x;
+    }
+
+    /** Softmax's two forms (pipelined for rows in cache, streamed for rows from memory) give the same bits. */
+    @Test
+    void softmaxStreamedAndPipelinedGiveTheSameBits() {
+        for (boolean log : new boolean[] {false, true}) {
+            for (int cols : new int[] {1, 9, 33, 1000}) {
+                int rows = 67;
+                float[] x = awkwardRows(rows, cols);
+                float[][] out = new float[2][rows * cols];
+                for (int form = 0; form < 2; form++) VecRows.softmax(log, x, rows, cols, out[form], form == 1);
+                assertArrayEquals(out[0], out[1], "log=" + log + " cols=" + cols);
             }
         }
     }

@@ -9,6 +9,8 @@ Workloads (the shapes of ../shared/anchors, w1_sgemm.py numpy and w5_membound.py
   layernorm 4096x768           F.layer_norm (affine)
   gelu      16M floats         F.gelu (erf)
   copy      64M floats (256MB) dst.copy_(src)
+  copy 16MB and 12MB, softmax 1024x1024, layernorm 1024x768: no anchors; the same bytes as softmax's and
+            layernorm's rows in and out, and the two kernels with their rows in L3 (no target)
   W2 encoder-step / encoder-infer, W3 decoder-step, W6 mha seq 128/512 (w2_encoder.py, w3_decoder.py, w6_mha.py,
      models.py): ms per step, lower is better, so their ratio target is "<= 1.0x"
 
@@ -35,10 +37,16 @@ ROOT = os.path.dirname(HERE)
 def workloads(sizes):
     w = [("gemm n=%d" % n, ["gemm", "--n", str(n)], ("gemm", n), "GFLOP/s", 0.8) for n in sizes]
     w += [
-        ("softmax 4096x1024", ["softmax", "--rows", "4096", "--cols", "1024"], ("softmax",), "GB/s", 1.5),
-        ("layernorm 4096x768", ["layernorm", "--rows", "4096", "--cols", "768"], ("layernorm",), "GB/s", 1.5),
+        ("softmax 4096x1024", ["softmax", "--rows", "4096", "--cols", "1024"], ("softmax", 4096, 1024), "GB/s", 1.5),
+        ("layernorm 4096x768", ["layernorm", "--rows", "4096", "--cols", "768"], ("layernorm", 4096, 768), "GB/s", 1.5),
         ("gelu(erf) 16M", ["gelu", "--n", str(16 << 20)], ("gelu",), "GB/s", 1.5),
-        ("copy 256MB", ["copy", "--n", str(64 << 20)], ("copy",), "GB/s", None),
+        ("copy 256MB", ["copy", "--n", str(64 << 20)], ("copy", 64 << 20), "GB/s", None),
+        # the memory side of the two row kernels: a copy of the same bytes, and the kernels on a quarter of the
+        # rows, whose bytes stay in L3
+        ("copy 16MB", ["copy", "--n", str(4 << 20)], ("copy", 4 << 20), "GB/s", None),
+        ("copy 12MB", ["copy", "--n", str(3 << 20)], ("copy", 3 << 20), "GB/s", None),
+        ("softmax 1024x1024", ["softmax", "--rows", "1024", "--cols", "1024"], ("softmax", 1024, 1024), "GB/s", None),
+        ("layernorm 1024x768", ["layernorm", "--rows", "1024", "--cols", "768"], ("layernorm", 1024, 768), "GB/s", None),
         ("W2 encoder-step", ["encoder-step"], ("w2_train",), "ms", 1.0),
         ("W2 encoder-infer", ["encoder-infer"], ("w2_infer",), "ms", None),
         ("W3 decoder-step", ["decoder-step"], ("w3_train",), "ms", 1.0),
@@ -119,19 +127,19 @@ def ref_worker(spec, threads, anchors):
         torch = setup_torch(threads)
         import torch.nn.functional as F
         if kind == "softmax":
-            x = torch.randn(4096, 1024)
+            x = torch.randn(spec[1], spec[2])
             fn = lambda: torch.softmax(x, dim=-1)
             work = 2 * x.numel() * 4
         elif kind == "layernorm":
-            x = torch.randn(4096, 768); g = torch.ones(768); bb = torch.zeros(768)
-            fn = lambda: F.layer_norm(x, (768,), g, bb)
+            x = torch.randn(spec[1], spec[2]); g = torch.ones(spec[2]); bb = torch.zeros(spec[2])
+            fn = lambda: F.layer_norm(x, (spec[2],), g, bb)
             work = 2 * x.numel() * 4
         elif kind == "gelu":
             x = torch.randn(16 * 2 ** 20)
             fn = lambda: F.gelu(x)
             work = 2 * x.numel() * 4
         else:
-            src = torch.ones(64 * 2 ** 20); dst = torch.empty_like(src)
+            src = torch.ones(spec[1]); dst = torch.empty_like(src)
             fn = lambda: dst.copy_(src)
             work = 2 * src.numel() * 4
         impl = "torch " + torch.__version__

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * The cache sizes that kernels choose their shape by: one core's L1 data cache (GEMM's blocking,
- * {@link VecGemm#PANELS_FIT_L1}; softmax's finishing lag) and the last-level cache (LayerNorm's form,
- * {@link VecRows#layerNorm}). Each is taken from a property when given ({@code -Djgrad.l1d.kb=N},
+ * {@link VecGemm#PANELS_FIT_L1}; softmax's finishing lag) and the last-level cache (softmax's form,
+ * {@link VecRows#fromMemory}). Each is taken from a property when given ({@code -Djgrad.l1d.kb=N},
  * {@code -Djgrad.l3.mb=N}), else from Linux's sysfs (the caches of cpu0), else a default: 32 KB and 32 MB,
  * the smallest L1d and the L3 of one chiplet of current x86 server parts. {@code jgrad info} prints the sizes
  * and where they came from.

@@ -33,9 +33,9 @@ final class VecRows {
     private static final int LAGGED_ROWS = 5;
 
     /**
-     * Whether a row kernel's rows in and out take more than half the L3 ({@link Caches#L3_BYTES}), which the
-     * cores share (in a VM, with other tenants too), so that they come from memory rather than from L3. The row
-     * kernels' streamed forms pay off there (4096×768 and 4096×1024 on the EPYC's 32 MB) and cost in cache.
+     * Whether softmax's rows in and out take more than half the L3 ({@link Caches#L3_BYTES}), which the cores
+     * share (in a VM, with other tenants too), so that they come from memory rather than from L3: where its
+     * streamed form pays off (4096×1024 on the EPYC's 32 MB) and not where it costs (rows in cache).
      */
     static boolean fromMemory(int rows, int cols) {
         return 2L * rows * cols * Float.BYTES > Caches.L3_BYTES / 2;
@@ -67,11 +67,11 @@ final class VecRows {
      * with the lag and keeps lag 1.
      *
      * <p>Where the rows come from memory ({@link #fromMemory}), each row's max is found by a tight pass of its own
-     * just before its exponentials, as LayerNorm's sum is ({@link #layerNorm}): 4096×1024 on one thread 13.0–16.2
-     * → 14.5–16.6 GB/s in seven interleaved pairs of bench runs (five faster), two threads within noise; but
-     * 20–30% slower with the rows in cache (a harness at 256 and 1024 rows). The pipelined loop then reads the
-     * row itself again in place of the next one (in L1; its max is not used), so the two forms run the same code
-     * and give the same bits.
+     * just before its exponentials (a loop of only loads keeps more of them in flight; see {@link #layerNorm}):
+     * 4096×1024 on one thread 13.0–16.2 → 14.5–16.6 GB/s in seven interleaved pairs of bench runs (five faster),
+     * two threads within noise; but 20–30% slower with the rows in cache (a harness at 256 and 1024 rows). The
+     * pipelined loop then reads the row itself again in place of the next one (in L1; its max is not used), so
+     * the two forms run the same code and give the same bits.
      */
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
         softmax(log, x, rows, cols, out, fromMemory(rows, cols));
@@ -177,71 +177,68 @@ final class VecRows {
     }
 
     /**
-     * LayerNorm of each row, in one of two forms that give the same bits: pipelined, or streamed where the rows
-     * come from memory ({@link #fromMemory}; see the method below).
+     * Above this ratio of Σ (x − k)²/n to the variance, the single pass's variance is taken again by two passes
+     * (see {@link #layerNorm}): its relative error is at most this many times the float sum's.
+     */
+    private static final float CANCELLATION_LIMIT = 8f;
+
+    /**
+     * LayerNorm of each row: one pass for the moments, one to normalize. The pass over the row (from L3 or
+     * memory) sums x − k and (x − k)² for a shift k near the mean, the mean of the row's first vector, and the
+     * variance is Σ (x − k)²/n − (mean − k)². The shift is what makes one pass safe: unshifted, E[x²] − mean²
+     * cancels catastrophically for rows far from zero, and with k near the mean the two terms are close only
+     * when k is far from it in units of the standard deviation (an outlier among the first lanes). Then, when
+     * Σ (x − k)²/n exceeds {@link #CANCELLATION_LIMIT} times the variance, the variance is summed again as
+     * Σ (x − mean)² over the row, still in L1; for normal rows that is one in tens of thousands.
+     *
+     * <p>It replaced three passes (the sum, Σ (x − mean)² and normalizing), pipelined so that the normalizing
+     * pass summed the next row: a loop with only loads keeps far more of them in flight than one that also
+     * computes and stores, and one pass less over the row in L1 left the core free sooner. On the EPYC of
+     * benchmarks/RESULTS.md, 4096×768 in a harness, interleaved: one thread 23–25 → 32–36 GB/s, two 51–57 →
+     * 69–73; 1024×768 (in L3) 39 → 42 and 72–74 → 76–77; 256×768 (in L2) 43–44 → 44–45.
      */
     static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
                           float[] out, float[] mean, float[] rstd) {
-        layerNorm(x, w, b, rows, cols, eps, out, mean, rstd, fromMemory(rows, cols));
-    }
-
-    /**
-     * LayerNorm of each row. Pipelined like {@link #softmax}: the pass that normalizes row r also sums row r + 1,
-     * so the loads of the next row (from L3) overlap this row's arithmetic instead of being a pass the core waits
-     * through. The variance is the two-pass Σ (x − mean)² over the row, by then in L1. 4096×768 in interleaved
-     * runs, 1 / 2 threads: 17.7–17.9 / 34.7–37.4 GB/s → 23.2–23.4 / 44.4–44.7 on JDK 17, 20.6–21.2 / 40.1–42.0 →
-     * 25.1–26.4 / 50.7–51.9 on JDK 25 (on the Xeon of benchmarks/RESULTS.md, whose L3 held the rows).
-     *
-     * <p>Streamed, each row is summed by a tight pass of its own before its variance and normalizing passes. Where
-     * the rows come from memory, that pass keeps many more of the row's loads in flight than the normalizing loop,
-     * where each load of the next row comes with the current row's loads, arithmetic and store, and so waited on
-     * memory's latency: on the EPYC of benchmarks/RESULTS.md (32 MB of L3, shared), 4096×768 (25 MB in and out)
-     * ran at 20–23 / 42–48 GB/s pipelined and 23–28 / 54–55 streamed in interleaved runs of the bench, while at
-     * 1024×768 and 256×768 the pipelined form was 10–30% faster, and at 3072×768 they were within 15% either way.
-     * Both forms sum a row in the same order, so their bits are the same.
-     */
-    static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
-                          float[] out, float[] mean, float[] rstd, boolean streamed) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] lanes = new float[L];
-            float sum = rowSum(x, (int) lo * cols, cols, lanes);
             for (int r = (int) lo; r < hi; r++) {
-                int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row sums itself again
-                if (streamed && r > lo) sum = rowSum(x, base, cols, lanes); // the chunk's first row was summed above
-                float m = sum / cols;
-                // two-pass variance: Σ (x − m)², numerically safer than E[x²] − m²; four FMA chains, since one ran
-                // at the FMA's latency and was the slowest of the three passes
-                FloatVector acc = FloatVector.zero(S), acc1 = acc, acc2 = acc, acc3 = acc;
+                int base = r * cols;
+                float k = firstVectorMean(x, base, cols, lanes);
+                // Σ (x − k) and Σ (x − k)², two chains each: one chain ran at the latency of its add or FMA
+                FloatVector s1 = FloatVector.zero(S), s2 = s1, t1 = s1, t2 = s1;
                 int c = 0;
-                for (; c <= cols - 4 * L; c += 4 * L) {
-                    FloatVector d0 = FloatVector.fromArray(S, x, base + c).sub(m), d1 = FloatVector.fromArray(S, x, base + c + L).sub(m);
-                    FloatVector d2 = FloatVector.fromArray(S, x, base + c + 2 * L).sub(m), d3 = FloatVector.fromArray(S, x, base + c + 3 * L).sub(m);
-                    acc = d0.fma(d0, acc);
-                    acc1 = d1.fma(d1, acc1);
-                    acc2 = d2.fma(d2, acc2);
-                    acc3 = d3.fma(d3, acc3);
+                for (; c <= cols - 2 * L; c += 2 * L) {
+                    FloatVector d = FloatVector.fromArray(S, x, base + c).sub(k), e = FloatVector.fromArray(S, x, base + c + L).sub(k);
+                    s1 = s1.add(d);
+                    s2 = d.fma(d, s2);
+                    t1 = t1.add(e);
+                    t2 = e.fma(e, t2);
                 }
                 for (; c <= cols - L; c += L) {
-                    FloatVector d = FloatVector.fromArray(S, x, base + c).sub(m);
-                    acc = d.fma(d, acc);
+                    FloatVector d = FloatVector.fromArray(S, x, base + c).sub(k);
+                    s1 = s1.add(d);
+                    s2 = d.fma(d, s2);
                 }
-                acc.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
-                float v = VecMath.sumLanes(lanes);
-                for (; c < cols; c++) v += (x[base + c] - m) * (x[base + c] - m);
-                float s = (float) (1.0 / Math.sqrt(v / cols + eps));
-                FloatVector nextSum = FloatVector.zero(S);
-                c = 0;
-                for (; c <= cols - L; c += L) {
-                    if (!streamed) nextSum = nextSum.add(FloatVector.fromArray(S, x, next + c)); // loop-invariant: no cost measured
+                s1.add(t1).intoArray(lanes, 0);
+                float sum = VecMath.sumLanes(lanes);
+                s2.add(t2).intoArray(lanes, 0);
+                float squares = VecMath.sumLanes(lanes);
+                for (; c < cols; c++) {
+                    float d = x[base + c] - k;
+                    sum += d;
+                    squares += d * d;
+                }
+                float shift = sum / cols, m = k + shift, v = squares / cols - shift * shift;
+                // also taken for v < 0 and NaN (a non-finite row, which stays NaN)
+                if (!(v * CANCELLATION_LIMIT >= squares / cols)) v = squaredDeviations(x, base, cols, m, lanes) / cols;
+                float s = (float) (1.0 / Math.sqrt(v + eps));
+                for (c = 0; c <= cols - L; c += L) {
                     FloatVector n = FloatVector.fromArray(S, x, base + c).sub(m).mul(s);
                     if (w != null) n = n.mul(FloatVector.fromArray(S, w, c));
                     if (b != null) n = n.add(FloatVector.fromArray(S, b, c));
                     n.intoArray(out, base + c);
                 }
-                nextSum.intoArray(lanes, 0);
-                sum = VecMath.sumLanes(lanes);
                 for (; c < cols; c++) {
-                    if (!streamed) sum += x[next + c];
                     float n = (x[base + c] - m) * s;
                     if (w != null) n *= w[c];
                     if (b != null) n += b[c];
@@ -253,19 +250,37 @@ final class VecRows {
         });
     }
 
-    /**
-     * Σ x[base .. base + cols) in the order of LayerNorm's pipelined sum (one vector accumulator, lanes by
-     * {@link VecMath#sumLanes}, then the tail), so that a chunk's first row gets the same mean as it would in
-     * the middle of a chunk: results do not depend on how rows were split over threads.
-     */
-    private static float rowSum(float[] x, int base, int cols, float[] lanes) {
-        FloatVector acc = FloatVector.zero(S);
+    /** The mean of x[base .. base + min(L, cols)), LayerNorm's shift, in a fixed order. */
+    private static float firstVectorMean(float[] x, int base, int cols, float[] lanes) {
+        if (cols >= L) {
+            FloatVector.fromArray(S, x, base).intoArray(lanes, 0);
+            return VecMath.sumLanes(lanes) / L;
+        }
+        float sum = 0f;
+        for (int c = 0; c < cols; c++) sum += x[base + c];
+        return sum / cols;
+    }
+
+    /** Σ (x − m)² over x[base .. base + cols), four FMA chains (one ran at the FMA's latency). */
+    private static float squaredDeviations(float[] x, int base, int cols, float m, float[] lanes) {
+        FloatVector acc = FloatVector.zero(S), acc1 = acc, acc2 = acc, acc3 = acc;
         int c = 0;
-        for (; c <= cols - L; c += L) acc = acc.add(FloatVector.fromArray(S, x, base + c));
-        acc.intoArray(lanes, 0);
-        float sum = VecMath.sumLanes(lanes);
-        for (; c < cols; c++) sum += x[base + c];
-        return sum;
+        for (; c <= cols - 4 * L; c += 4 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, x, base + c).sub(m), d1 = FloatVector.fromArray(S, x, base + c + L).sub(m);
+            FloatVector d2 = FloatVector.fromArray(S, x, base + c + 2 * L).sub(m), d3 = FloatVector.fromArray(S, x, base + c + 3 * L).sub(m);
+            acc = d0.fma(d0, acc);
+            acc1 = d1.fma(d1, acc1);
+            acc2 = d2.fma(d2, acc2);
+            acc3 = d3.fma(d3, acc3);
+        }
+        for (; c <= cols - L; c += L) {
+            FloatVector d = FloatVector.fromArray(S, x, base + c).sub(m);
+            acc = d.fma(d, acc);
+        }
+        acc.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+        float v = VecMath.sumLanes(lanes);
+        for (; c < cols; c++) v += (x[base + c] - m) * (x[base + c] - m);
+        return v;
     }
 
     /**

@@ -66,7 +66,7 @@ public final class VectorBackend extends ScalarBackend {
 
     /**
      * The cache sizes the kernels choose by and where each came from, e.g. {@code "L1d 32 KB (sysfs), L3 32 MB
-     * (sysfs)"}: GEMM's blocking and softmax's finishing lag follow the L1d, LayerNorm's form the L3 (see Caches).
+     * (sysfs)"}: GEMM's blocking and softmax's finishing lag follow the L1d, softmax's form the L3 (see Caches).
      */
     public static String caches() {
         return "L1d " + Caches.L1D_BYTES / 1024 + " KB (" + Caches.L1D_SOURCE + "), L3 " + (Caches.L3_BYTES >> 20) + " MB ("

@@ -194,8 +194,8 @@ final class VecRows {
      * <p>It replaced three passes (the sum, Σ (x − mean)² and normalizing), pipelined so that the normalizing
      * pass summed the next row: a loop with only loads keeps far more of them in flight than one that also
      * computes and stores, and one pass less over the row in L1 left the core free sooner. On the EPYC of
-     * benchmarks/RESULTS.md, 4096×768 in a harness, interleaved: one thread 23–25 → 32–36 GB/s, two 51–57 →
-     * 69–73; 1024×768 (in L3) 39 → 42 and 72–74 → 76–77; 256×768 (in L2) 43–44 → 44–45.
+     * benchmarks/RESULTS.md, 4096×768 in interleaved runs of the bench: one thread 22–23 → 33–35 GB/s, two 55–56
+     * → 65–70; 1024×768 (in L3) and 256×768 (in L2) within noise (in a harness +2–8%).
      */
     static void layerNorm(float[] x, float[] w, float[] b, int rows, int cols, float eps,
                           float[] out, float[] mean, float[] rstd) {
@@ -204,7 +204,7 @@ final class VecRows {
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols;
                 float k = firstVectorMean(x, base, cols, lanes);
-                // Σ (x − k) and Σ (x − k)², two chains each: one chain ran at the latency of its add or FMA
+                // Σ (x − k) and Σ (x − k)², two chains each so that neither waits on its own add's or FMA's latency
                 FloatVector s1 = FloatVector.zero(S), s2 = s1, t1 = s1, t2 = s1;
                 int c = 0;
                 for (; c <= cols - 2 * L; c += 2 * L) {
@@ -228,7 +228,7 @@ final class VecRows {
                     sum += d;
                     squares += d * d;
                 }
-                float shift = sum / cols, m = k + shift, v = squares / cols - shift * shift;
+                float offset = sum / cols, m = k + offset, v = squares / cols - offset * offset; // offset = mean − k
                 // also taken for v < 0 and NaN (a non-finite row, which stays NaN)
                 if (!(v * CANCELLATION_LIMIT >= squares / cols)) v = squaredDeviations(x, base, cols, m, lanes) / cols;
                 float s = (float) (1.0 / Math.sqrt(v + eps));

@@ -174,6 +174,53 @@ final class VecMath {
     }
 
     /**
+     * One pass of the streamed softmax ({@link VecRows#softmax}, for rows that come from memory): the
+     * exponentials of the current row, {@code dst[d + i] = e^(src[s + i] − max)}, and an earlier row finished,
+     * {@code fin[f + i] = finSrc[f + i]·finMul + finAdd}, as in {@link #expRowPipelined}; returned, the sum of
+     * the exponentials (lanes summed by {@link #sumLanes} in {@code lanes}, then the tail). The row's max
+     * was taken by a tight pass of its own, so there is no next row here, and the sum is taken in the same loop
+     * instead of by a pass over the row in L1: with the rows from memory, one pass less over each row is what
+     * paid (4096×1024 +20–25%, see there). NaN needs no care of its own: a NaN max (a row with a NaN) makes
+     * every exponential NaN or 0, and the sum with them 0 or NaN, so the finished row is NaN either way. The
+     * polynomial is written out again, for the reason given in {@link #expRowPipelined}.
+     */
+    static float expRowStreamed(float[] src, int s, float max, float[] dst, int d, int n,
+                                float[] fin, int f, float[] finSrc, float finMul, float finAdd, float[] lanes) {
+        FloatVector vmax = FloatVector.broadcast(S, max), sum = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, finSrc, f + i).fma(finMul, finAdd).intoArray(fin, f + i);
+            FloatVector dx = vmax.sub(FloatVector.fromArray(S, src, s + i));                  // d = max − x ≥ 0
+            FloatVector dc = dx.reinterpretAsInts().min(CLAMP_BITS).reinterpretAsFloats();    // d ≤ 87.5
+            FloatVector t = dc.fma(-LOG2E, ROUND);                 // k + ROUND, k = round(−d·log2 e) ≤ 0
+            FloatVector k = t.sub(ROUND);
+            FloatVector u = k.fma(dc.broadcast(LN2_HI), dc);       // u = d + k·ln 2 = −r
+            u = k.fma(dc.broadcast(LN2_LO), u);
+            FloatVector p = u.fma(2 * Q6, -2 * Q5);                // 2·e^−u by Horner in u
+            p = p.fma(u, u.broadcast(2 * Q4));
+            p = p.fma(u, u.broadcast(-2 * Q3));
+            p = p.fma(u, u.broadcast(2 * Q2));
+            p = p.fma(u, u.broadcast(-2f));
+            p = p.fma(u, u.broadcast(2f));
+            FloatVector scale2k = t.reinterpretAsInts().sub(ROUND_BITS - 126).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();                        // 2^(k−1)
+            FloatVector e = p.mul(scale2k);
+            e.intoArray(dst, d + i);
+            sum = sum.add(e);
+        }
+        sum.intoArray(lanes, 0);
+        float total = sumLanes(lanes);
+        for (; i < n; i++) {
+            fin[f + i] = Math.fma(finSrc[f + i], finMul, finAdd);
+            float x = src[s + i] - max;
+            float e = x < LO ? 0f : (float) Math.exp(x);
+            dst[d + i] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /**
      * The sum of a vector's lanes, stored by the caller in {@code lanes} (L floats; overwritten for widths other
      * than 4, 8 and 16 lanes), in one fixed order: halve the lanes, adding lane i + h to lane i, until one is left
      * (a butterfly of lane-wise adds).

@@ -66,12 +66,13 @@ final class VecRows {
      * 4096×768 and 8192×512 +5–40%, rows in L2 unchanged; 2048×2048, whose five rows do not fit, was 5% slower
      * with the lag and keeps lag 1.
      *
-     * <p>Where the rows come from memory ({@link #fromMemory}), each row's max is found by a tight pass of its own
-     * just before its exponentials (a loop of only loads keeps more of them in flight; see {@link #layerNorm}):
-     * 4096×1024 on one thread 13.0–16.2 → 14.5–16.6 GB/s in seven interleaved pairs of bench runs (five faster),
-     * two threads within noise; but 20–30% slower with the rows in cache (a harness at 256 and 1024 rows). The
-     * pipelined loop then reads the row itself again in place of the next one (in L1; its max is not used), so
-     * the two forms run the same code and give the same bits.
+     * <p>Streamed, where the rows come from memory ({@link #fromMemory}): each row's max is found by a tight pass
+     * of its own just before its exponentials (a loop of only loads keeps more of them in flight; see
+     * {@link #layerNorm}), and the exponentials' loop sums them too ({@link VecMath#expRowStreamed}), so each row
+     * is read from memory by one pass and crossed in L1 by one more. 4096×1024 in a harness, interleaved: one
+     * thread 16.3–17.4 → 20.0–20.9 GB/s, two 32–36 → 40–42; with the max alone in a pass of its own (and the
+     * pipelined loop for the rest) it had been +0–10%, and 20–30% slower with the rows in cache, hence the rule.
+     * The sum's order differs from the pipelined form's, so the two forms agree to rounding, not to the bit.
      */
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out) {
         softmax(log, x, rows, cols, out, fromMemory(rows, cols));
@@ -88,19 +89,26 @@ final class VecRows {
             int[] waiting = new int[lag];
             float[] mul = new float[lag], add = new float[lag];
             java.util.Arrays.fill(waiting, -1);
+            float[] lanes = new float[L];
             float max = VecReduce.maxRow(x, (int) lo * cols, cols);
             for (int r = (int) lo; r < hi; r++) {
-                int base = r * cols, next = r + 1 < hi && !streamed ? base + cols : base; // else its own max again
-                if (streamed && r > lo) max = VecReduce.maxRow(x, base, cols); // a chunk's first row had its max above
+                int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row reads its own max again
                 int slot = (int) ((r - lo) % lag), prev = waiting[slot]; // prev = r − lag, or −1 in a chunk's first rows
                 // log-softmax's exponentials were only needed for their sum: its output is finished from x
                 float[] fin = prev >= 0 ? out : idle, finSrc = prev < 0 ? idle : log ? x : out;
                 int f = prev >= 0 ? prev * cols : 0;
-                float nextMax = VecMath.expRowPipelined(x, base, max, out, base, h, next, fin, f + g, finSrc, mul[slot], add[slot]);
-                if (g > 0) {
-                    nextMax = Math.max(nextMax, VecMath.expRowPipelined(x, base + h, max, out, base + h, g, next + h, fin, f, finSrc, mul[slot], add[slot]));
+                float sum, nextMax = 0f;
+                if (streamed) {
+                    if (r > lo) max = VecReduce.maxRow(x, base, cols); // a chunk's first row had its max above
+                    sum = VecMath.expRowStreamed(x, base, max, out, base, h, fin, f + g, finSrc, mul[slot], add[slot], lanes);
+                    if (g > 0) sum += VecMath.expRowStreamed(x, base + h, max, out, base + h, g, fin, f, finSrc, mul[slot], add[slot], lanes);
+                } else {
+                    nextMax = VecMath.expRowPipelined(x, base, max, out, base, h, next, fin, f + g, finSrc, mul[slot], add[slot]);
+                    if (g > 0) {
+                        nextMax = Math.max(nextMax, VecMath.expRowPipelined(x, base + h, max, out, base + h, g, next + h, fin, f, finSrc, mul[slot], add[slot]));
+                    }
+                    sum = VecReduce.sumRow(out, base, cols);
                 }
-                float sum = VecReduce.sumRow(out, base, cols);
                 waiting[slot] = r;
                 mul[slot] = log ? 1f : 1f / sum;
                 add[slot] = log ? -(max + (float) Math.log(sum)) : 0f;

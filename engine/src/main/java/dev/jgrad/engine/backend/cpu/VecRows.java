@@ -78,7 +78,10 @@ final class VecRows {
         softmax(log, x, rows, cols, out, fromMemory(rows, cols));
     }
 
-    /** {@link #softmax}, pipelined or (streamed) taking each row's max by a pass of its own. */
+    /**
+     * {@link #softmax} in the form asked for: pipelined, or streamed (each row's max by a pass of its own, then one
+     * loop for its exponentials and their sum).
+     */
     static void softmax(boolean log, float[] x, int rows, int cols, float[] out, boolean streamed) {
         Parallel.forRange(rows, grain(cols), (lo, hi) -> {
             float[] idle = new float[cols];
@@ -90,16 +93,16 @@ final class VecRows {
             float[] mul = new float[lag], add = new float[lag];
             java.util.Arrays.fill(waiting, -1);
             float[] lanes = new float[L];
-            float max = VecReduce.maxRow(x, (int) lo * cols, cols);
+            float max = streamed ? 0f : VecReduce.maxRow(x, (int) lo * cols, cols); // streamed: each row's below
             for (int r = (int) lo; r < hi; r++) {
                 int base = r * cols, next = r + 1 < hi ? base + cols : base; // the last row reads its own max again
                 int slot = (int) ((r - lo) % lag), prev = waiting[slot]; // prev = r − lag, or −1 in a chunk's first rows
                 // log-softmax's exponentials were only needed for their sum: its output is finished from x
                 float[] fin = prev >= 0 ? out : idle, finSrc = prev < 0 ? idle : log ? x : out;
                 int f = prev >= 0 ? prev * cols : 0;
-                float sum, nextMax = 0f;
+                float sum, nextMax = 0f; // streamed, the next row takes its own max
                 if (streamed) {
-                    if (r > lo) max = VecReduce.maxRow(x, base, cols); // a chunk's first row had its max above
+                    max = VecReduce.maxRow(x, base, cols);
                     sum = VecMath.expRowStreamed(x, base, max, out, base, h, fin, f + g, finSrc, mul[slot], add[slot], lanes);
                     if (g > 0) sum += VecMath.expRowStreamed(x, base + h, max, out, base + h, g, fin, f, finSrc, mul[slot], add[slot], lanes);
                 } else {

@@ -17,7 +17,7 @@ Workloads (the shapes of ../shared/anchors, w1_sgemm.py numpy and w5_membound.py
 Method: for every round, thread count and workload, jgrad (`java ... dev.jgrad.cli.BenchCommand <kernel> --json`,
 a fresh JVM with warm-up) and then the reference (a fresh Python process timed with the anchors' common.bench)
 run back to back, so both see the same machine state. Each side reports its median; the table shows the median
-over rounds and the ratio jgrad/reference. The reference runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed
+over rounds, the ratio jgrad/reference of those medians, and each round's own ratio (its pair's). The reference runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed
 and its thread variables set to T; the OpenBLAS kernel in use (threadpoolctl) is printed.
 Needs the benchmarks jar: mvn -B -q -pl engine,cli,benchmarks -am package -DskipTests
 """
@@ -224,8 +224,8 @@ def main():
                 impls[name] = r["impl"] + ((" " + str(r["blas"])) if spec[0] == "gemm" else "")
                 print("round %d T=%d %-20s jgrad %8.2f  ref %8.2f %s" % (rnd + 1, t, name, j["median"], r["median"], unit),
                       file=sys.stderr, flush=True)
-    lines = ["| workload | threads | jgrad | reference | unit | ratio | target | met |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| workload | threads | jgrad | reference | unit | ratio | each round | target | met |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, jargs, spec, unit, target in wl:
         for t in threads:
             c = results[(name, t)]
@@ -235,7 +235,10 @@ def main():
             ok = target is not None and (ratio <= target if lower_is_better else ratio >= target)
             met = "" if target is None else ("yes" if ok else "**no**")
             shown = "-" if target is None else ("≤ %.1f×" if lower_is_better else "≥ %.1f×") % target
-            lines.append("| %s | %d | %.1f | %.1f | %s | %.2f | %s | %s |" % (name, t, jm, rm, unit, ratio, shown, met))
+            # each round's pair ran back to back: on a machine whose neighbours slow it for minutes at a time,
+            # these show which rounds both sides (or one) lost
+            rounds = " / ".join("%.2f" % (j / r) for j, r in zip(c["jgrad"], c["ref"]))
+            lines.append("| %s | %d | %.1f | %.1f | %s | %.2f | %s | %s | %s |" % (name, t, jm, rm, unit, ratio, rounds, shown, met))
     table = "\n".join(lines)
     refs = "\n".join("- %s: %s" % (k, v) for k, v in impls.items())
     print(table)
@@ -244,7 +247,8 @@ def main():
         java_version = subprocess.run([a.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
         cmd = "python " + " ".join([os.path.relpath(__file__, ROOT)] + sys.argv[1:])
         section = ("<!-- compare.py:begin -->\n"
-                   "Latest output of `benchmarks/compare.py` (ratio = jgrad / reference; medians of %d interleaved rounds).\n\n" % a.rounds
+                   "Latest output of `benchmarks/compare.py` (ratio = jgrad / reference of the medians of %d interleaved "
+                   "rounds; each round: that round's pair, run back to back).\n\n" % a.rounds
                    + "- date: %s\n- machine: %s\n- java: %s\n- command: `%s`\n\n" % (
                        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), machine(), java_version, cmd)
                    + table + "\n\nReferences:\n" + refs + "\n<!-- compare.py:end -->")

@@ -17,8 +17,9 @@ Workloads (the shapes of ../shared/anchors, w1_sgemm.py numpy and w5_membound.py
 Method: for every round, thread count and workload, jgrad (`java ... dev.jgrad.cli.BenchCommand <kernel> --json`,
 a fresh JVM with warm-up) and then the reference (a fresh Python process timed with the anchors' common.bench)
 run back to back, so both see the same machine state. Each side reports its median; the table shows the median
-over rounds, the ratio jgrad/reference of those medians, and each round's own ratio (its pair's). The reference runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed
-and its thread variables set to T; the OpenBLAS kernel in use (threadpoolctl) is printed.
+over rounds, the ratio jgrad/reference of those medians, and each round's own ratio (its pair's). The reference
+runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed and its thread variables set to T; the OpenBLAS kernel in
+use (threadpoolctl) is printed.
 Needs the benchmarks jar: mvn -B -q -pl engine,cli,benchmarks -am package -DskipTests
 """
 import argparse
